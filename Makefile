@@ -1,0 +1,37 @@
+# Two commands set everything up: `make run` and `make test` (see README.md).
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-dev run test lint format bench clean
+
+$(VENV)/.installed-app: pyproject.toml
+	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-app
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed-app
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(PY) -m ruff check backend tests
+
+test: lint
+	$(PY) -m pytest
+
+format: install-dev
+	$(PY) -m ruff check --fix backend tests
+	$(PY) -m ruff format backend tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,287 @@
+"""torchinfo's layer table as data: rows in execution order, nested by container, with totals.
+
+Summaries run torchinfo on a private instance built on the `meta` device, so no weights or
+activations are allocated and no shared model is hooked (torchinfo pitfalls 6 and 7 in facts.md).
+"""
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import torchinfo
+from pydantic import BaseModel, Field
+from torch import nn
+from torchinfo.layer_info import LayerInfo
+
+from backend.analysis.shapes import build_on_meta, explain_failure, probe, valid_square_sizes
+from backend.errors import InputSizeError, InvalidParameterError, NotAClassifierError
+from backend.zoo.registry import ModelSpec
+
+
+class LayerRow(BaseModel):
+    index: int = Field(description="Position in execution order.")
+    name: str = Field(description="Dotted module name, as in model.named_modules().")
+    type: str
+    depth: int = Field(description="1 for the model's direct children, 2 for theirs...")
+    parent: str | None
+    is_leaf: bool
+    recursive: bool = Field(description="A module already run once (its params count once).")
+    input_shape: list[int]
+    output_shape: list[int]
+    params: int
+    trainable_params: int
+    mult_adds: int
+    kernel_size: list[int] | None
+    hparams: dict[str, Any] = Field(description="Key hyper-parameters (stride, padding, ...).")
+
+
+class SummaryTotals(BaseModel):
+    params: int
+    trainable_params: int
+    mult_adds: int
+    input_bytes: int
+    forward_backward_bytes: int
+    param_bytes: int
+    total_bytes: int
+
+
+class ModelSummary(BaseModel):
+    model: str
+    input_shape: list[int]
+    output_shape: list[int]
+    num_classes: int | None
+    depth: int
+    layers: list[LayerRow]
+    totals: SummaryTotals
+    warnings: list[str]
+
+
+class SummaryParams(BaseModel, frozen=True):
+    batch_size: int
+    height: int
+    width: int
+    num_classes: int | None
+
+
+# torchinfo keeps module-global state (a forward-pass cache keyed on class name that also keeps
+# the last model alive): one summary at a time, and the cache cleared after each.
+_TORCHINFO_LOCK = threading.Lock()
+
+
+def _hparams(module: nn.Module) -> dict[str, Any]:
+    if isinstance(module, nn.Conv2d):
+        return {
+            "in_channels": module.in_channels,
+            "out_channels": module.out_channels,
+            "kernel_size": list(module.kernel_size),
+            "stride": list(module.stride),
+            "padding": module.padding if isinstance(module.padding, str) else list(module.padding),
+            "dilation": list(module.dilation),
+            "groups": module.groups,
+            "bias": module.bias is not None,
+        }
+    if isinstance(module, nn.Linear):
+        return {
+            "in_features": module.in_features,
+            "out_features": module.out_features,
+            "bias": module.bias is not None,
+        }
+    if isinstance(module, nn.MaxPool2d | nn.AvgPool2d):
+        return {
+            "kernel_size": module.kernel_size,
+            "stride": module.stride,
+            "padding": module.padding,
+        }
+    if isinstance(module, nn.AdaptiveAvgPool2d | nn.AdaptiveMaxPool2d):
+        return {"output_size": module.output_size}
+    if isinstance(module, nn.BatchNorm2d):
+        return {"num_features": module.num_features, "eps": module.eps}
+    if isinstance(module, nn.Dropout):
+        return {"p": module.p}
+    if isinstance(module, nn.ReLU):
+        return {"inplace": module.inplace}
+    return {}
+
+
+def _full_name(info: LayerInfo) -> str:
+    parts = []
+    node: LayerInfo | None = info
+    while node is not None and node.depth > 0:
+        parts.append(node.var_name)
+        node = node.parent_info
+    return ".".join(reversed(parts))
+
+
+def _shape(size: Any) -> list[int]:
+    # torchinfo stores a list of ints for one tensor; nested lists for several (not in our zoo).
+    if isinstance(size, list) and size and isinstance(size[0], list):
+        size = size[0]
+    return [int(s) for s in size] if isinstance(size, list | tuple) else []
+
+
+def _kernel(size: int | list[int] | None) -> list[int] | None:
+    if size is None:
+        return None
+    return [size, size] if isinstance(size, int) else [int(k) for k in size]
+
+
+def _row(index: int, info: LayerInfo) -> LayerRow:
+    name = _full_name(info)
+    parent = name.rpartition(".")[0] or None if info.depth > 1 else None
+    recursive = bool(info.is_recursive)
+    return LayerRow(
+        index=index,
+        name=name,
+        type=info.class_name,
+        depth=info.depth,
+        parent=parent,
+        is_leaf=bool(info.is_leaf_layer),
+        recursive=recursive,
+        input_shape=_shape(info.input_size),
+        output_shape=_shape(info.output_size),
+        params=0 if recursive else int(info.num_params),
+        trainable_params=0 if recursive else int(info.trainable_params),
+        mult_adds=int(info.macs),
+        kernel_size=_kernel(info.kernel_size),
+        hparams=_hparams(info.module),
+    )
+
+
+def _with_container_mult_adds(rows: list[LayerRow]) -> list[LayerRow]:
+    """torchinfo's container rows carry partial mult-adds; give them the sum of their leaves."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        if row.is_leaf:
+            parent = row.parent
+            while parent:
+                totals[parent] = totals.get(parent, 0) + row.mult_adds
+                parent = parent.rpartition(".")[0] or None
+    return [
+        r if r.is_leaf else r.model_copy(update={"mult_adds": totals.get(r.name, 0)}) for r in rows
+    ]
+
+
+def check_params(spec: ModelSpec, params: SummaryParams, caps: "SummaryCaps") -> None:
+    for field, value, cap in (
+        ("height", params.height, caps.max_input_size),
+        ("width", params.width, caps.max_input_size),
+        ("batch_size", params.batch_size, caps.max_batch_size),
+    ):
+        if not 1 <= value <= cap:
+            raise InvalidParameterError(
+                f"{field} must be between 1 and {cap}; got {value}.", field=field
+            )
+    if params.num_classes is not None:
+        if not spec.is_classifier:
+            raise NotAClassifierError(
+                f"{spec.name} is a building block with no classifier; leave num_classes out.",
+                field="num_classes",
+            )
+        if not 1 <= params.num_classes <= caps.max_num_classes:
+            raise InvalidParameterError(
+                f"num_classes must be between 1 and {caps.max_num_classes}; "
+                f"got {params.num_classes}.",
+                field="num_classes",
+            )
+
+
+class SummaryCaps(BaseModel, frozen=True):
+    max_input_size: int
+    max_batch_size: int
+    max_num_classes: int
+
+
+def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> ModelSummary:
+    """The full layer table (every depth) for one parameter set; raises InputSizeError."""
+    check_params(spec, params, caps)
+    channels = spec.default_input_shape[0]
+    input_shape = (params.batch_size, channels, params.height, params.width)
+    model = build_on_meta(spec, params.num_classes)
+    result = probe(model, input_shape)  # fails fast, naming the layer, before torchinfo runs
+    if result.output_shape is None:
+        sizes = valid_square_sizes(spec.name, params.num_classes, caps.max_input_size)
+        raise InputSizeError(
+            f"{explain_failure(model, result)}: {spec.title} needs {sizes.describe()}.",
+            layer=result.failing_layer or None,
+            layer_type=result.failing_type,
+            valid_range={"min": sizes.min, "max": sizes.max},
+        )
+    with _TORCHINFO_LOCK:
+        try:
+            stats = torchinfo.summary(
+                model, input_size=input_shape, device="meta", mode="eval", verbose=0, depth=99
+            )
+        finally:
+            torchinfo.torchinfo.clear_cached_forward_pass()
+    layers = _with_container_mult_adds(
+        [_row(i, info) for i, info in enumerate(stats.summary_list[1:])]
+    )
+    params_total = sum(p.numel() for p in model.parameters())
+    trainable_total = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    output_shape = _shape(stats.summary_list[0].output_size)
+    warnings = []
+    if output_shape and output_shape[0] != params.batch_size:
+        sizes = valid_square_sizes(spec.name, params.num_classes, caps.max_input_size)
+        warnings.append(
+            f"The output has batch size {output_shape[0]} but the input had "
+            f"{params.batch_size}: {type(model).__name__}.forward reshapes with view(-1, ...), "
+            f"folding the extra {params.height}×{params.width} spatial size into the batch. "
+            f"{spec.title} needs {sizes.describe()} for one prediction per image."
+        )
+    param_bytes = int(stats.total_param_bytes)
+    input_bytes = int(stats.total_input)
+    fwd_bytes = int(stats.total_output_bytes)
+    return ModelSummary(
+        model=spec.name,
+        input_shape=list(input_shape),
+        output_shape=output_shape,
+        num_classes=params.num_classes or spec.num_classes,
+        depth=max(r.depth for r in layers),
+        layers=layers,
+        totals=SummaryTotals(
+            params=params_total,
+            trainable_params=trainable_total,
+            mult_adds=int(stats.total_mult_adds),
+            input_bytes=input_bytes,
+            forward_backward_bytes=fwd_bytes,
+            param_bytes=param_bytes,
+            total_bytes=input_bytes + fwd_bytes + param_bytes,
+        ),
+        warnings=warnings,
+    )
+
+
+def limit_depth(summary: ModelSummary, depth: int) -> ModelSummary:
+    """Keep rows nested at most `depth` deep; totals stay those of the whole model."""
+    if depth >= summary.depth:
+        return summary
+    rows = [r for r in summary.layers if r.depth <= depth]
+    return summary.model_copy(update={"layers": rows, "depth": depth})
+
+
+class SummaryService:
+    """Summaries cached per parameter set (an LRU); errors are not cached."""
+
+    def __init__(self, caps: SummaryCaps, cache_size: int) -> None:
+        self.caps = caps
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[str, SummaryParams], ModelSummary] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, spec: ModelSpec, params: SummaryParams, depth: int | None = None) -> ModelSummary:
+        key = (spec.name, params)
+        with self._lock:
+            summary = self._cache.get(key)
+            if summary is not None:
+                self._cache.move_to_end(key)
+        if summary is None:
+            summary = summarize(spec, params, self.caps)
+            with self._lock:
+                self._cache[key] = summary
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return summary if depth is None else limit_depth(summary, depth)
+
+    def default_params(self, spec: ModelSpec) -> SummaryParams:
+        _, h, w = spec.default_input_shape
+        return SummaryParams(batch_size=1, height=h, width=w, num_classes=None)

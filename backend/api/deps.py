@@ -1,0 +1,23 @@
+"""Dependencies shared by the routers, as Annotated aliases."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from backend.analysis.summary import SummaryService
+from backend.config import Settings, get_settings
+from backend.serving.device import DeviceChoice
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_summaries(request: Request) -> SummaryService:
+    return request.app.state.summaries
+
+
+def get_device(request: Request) -> DeviceChoice:
+    return request.app.state.device
+
+
+SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
+DeviceDep = Annotated[DeviceChoice, Depends(get_device)]

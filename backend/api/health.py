@@ -1,0 +1,21 @@
+"""GET /health: liveness plus the device the models run on."""
+
+import torch
+from fastapi import APIRouter
+
+from backend.api.deps import DeviceDep
+from backend.api.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health)
+def health(device: DeviceDep) -> Health:
+    return Health(
+        status="ok",
+        device=str(device.device),
+        device_requested=device.requested,
+        device_note=device.note,
+        torch=torch.__version__,
+        cuda_available=torch.cuda.is_available(),
+    )

@@ -1,0 +1,62 @@
+"""Assembles the app: settings, lifespan resources, routers, error handlers, the frontend."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from backend.analysis.summary import SummaryCaps, SummaryService
+from backend.api import health, models
+from backend.api.errors import install_error_handlers
+from backend.config import PROJECT_ROOT, Settings, get_settings
+from backend.serving.device import resolve_device
+from backend.zoo import get_spec
+
+FRONTEND_DIR = PROJECT_ROOT / "frontend"
+log = logging.getLogger("backend")
+
+
+def _summary_service(settings: Settings) -> SummaryService:
+    caps = SummaryCaps(
+        max_input_size=settings.max_input_size,
+        max_batch_size=settings.max_batch_size,
+        max_num_classes=settings.max_num_classes,
+    )
+    return SummaryService(caps, settings.summary_cache_size)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    app.state.device = resolve_device(settings.device)
+    app.state.summaries = _summary_service(settings)
+    if settings.warm_summaries:
+        # torchinfo's first meta-device call in a process costs 1–2 s; pay it before serving.
+        spec = get_spec("simplecnn")
+        summaries = app.state.summaries
+        await asyncio.to_thread(summaries.get, spec, summaries.default_params(spec))
+    log.info("serving on %s", app.state.device.device)
+    yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    app = FastAPI(
+        title="CNN Explorer",
+        description="Layer-by-layer shapes, parameters and predictions of the classic CNNs.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(models.router)
+    app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")
+    return app
+
+
+app = create_app()

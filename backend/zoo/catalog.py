@@ -1,0 +1,138 @@
+"""The zoo's entries: the seed's networks plus the one-line variants its code makes possible."""
+
+from functools import partial
+
+from backend.zoo import alexnet, resnet, simple_cnn, vgg
+from backend.zoo.datasets import CIFAR10, IMAGENET, MNIST
+from backend.zoo.registry import ModelSpec, Paper, register
+
+LENET = Paper(
+    "Gradient-Based Learning Applied to Document Recognition",
+    "LeCun, Bottou, Bengio, Haffner",
+    1998,
+    "https://doi.org/10.1109/5.726791",
+)
+ALEXNET = Paper(
+    "ImageNet Classification with Deep Convolutional Neural Networks",
+    "Krizhevsky, Sutskever, Hinton",
+    2012,
+    "https://papers.nips.cc/paper/4824-imagenet-classification-with-deep-convolutional-neural-networks",
+)
+VGG = Paper(
+    "Very Deep Convolutional Networks for Large-Scale Image Recognition",
+    "Simonyan, Zisserman",
+    2014,
+    "https://arxiv.org/abs/1409.1556",
+)
+RESNET = Paper(
+    "Deep Residual Learning for Image Recognition",
+    "He, Zhang, Ren, Sun",
+    2015,
+    "https://arxiv.org/abs/1512.03385",
+)
+
+VGG_TEXT = {
+    "en": "Stacks of 3×3 convolutions described by a configuration list (cfg) and built by "
+    "make_layers. Simple and uniform, it became the most widely used backbone for transfer "
+    "learning.",
+    "ko": "구조 리스트(cfg)로 정의한 3×3 합성곱 블록을 make_layers로 쌓은 구조. 구조가 단순하고 "
+    "통일감 있어서 전이학습(Transfer Learning) 용으로 가장 널리 쓰였음.",
+}
+RESNET_TEXT = {
+    "en": "Deep CNNs got worse as they got deeper (vanishing gradients, degradation). ResNet "
+    "adds each block's input to its output through a skip connection, so a block learns only "
+    "the residual and networks of hundreds of layers train stably. CIFAR-10 stem: 3×3 conv, "
+    "stride 1, no max-pool.",
+    "ko": "CNN은 깊게 쌓을수록 성능이 떨어지는 문제(기울기 소실, degradation)가 있었음. ResNet은 "
+    "입력값을 다음 층에 더해주는 skip connection(잔차 연결)을 도입해서 수백 층의 깊은 "
+    "네트워크도 안정적으로 학습할 수 있게 했습니다. CIFAR-10 기준 stem: 3×3 합성곱, stride 1, "
+    "max-pool 없음.",
+}
+
+register(
+    ModelSpec(
+        name="simplecnn",
+        title="SimpleCNN",
+        family="simplecnn",
+        builder=simple_cnn.simple_cnn,
+        dataset=MNIST,
+        paper=LENET,
+        description={
+            "en": "A small CNN for MNIST digits: two 3×3 convolution + 2×2 max-pool stages "
+            "(28 → 14 → 7) and two fully connected layers for the 10 digit classes.",
+            "ko": "MNIST 숫자 분류용 작은 CNN: 3×3 합성곱 + 2×2 최대 풀링 두 단계(28 → 14 → 7)와 "
+            "10개의 숫자 클래스를 위한 완전연결층 두 개.",
+        },
+    )
+)
+register(
+    ModelSpec(
+        name="alexnet",
+        title="AlexNet",
+        family="alexnet",
+        builder=alexnet.alexnet,
+        dataset=IMAGENET,
+        paper=ALEXNET,
+        description={
+            "en": "Winner of ImageNet 2012: CNN + ReLU + max-pooling + fully connected layers, "
+            "with the paper's 96-256-384-384-256 channels. Trained on two GPUs in parallel, an "
+            "innovation at the time.",
+            "ko": "ImageNet 2012 대회 우승. CNN + ReLU + MaxPooling + FC Layer (논문의 "
+            "96-256-384-384-256 채널). 당시로는 혁신적인 2 GPU 병렬 연산 사용.",
+        },
+    )
+)
+for _depth in (11, 13, 16, 19):
+    register(
+        ModelSpec(
+            name=f"vgg{_depth}",
+            title=f"VGG{_depth}",
+            family="vgg",
+            builder=partial(vgg.vgg, f"VGG{_depth}"),
+            dataset=IMAGENET,
+            paper=VGG,
+            description=VGG_TEXT,
+        )
+    )
+register(
+    ModelSpec(
+        name="resnet18",
+        title="ResNet-18 (CIFAR)",
+        family="resnet",
+        builder=resnet.resnet18,
+        dataset=CIFAR10,
+        paper=RESNET,
+        description=RESNET_TEXT,
+    )
+)
+register(
+    ModelSpec(
+        name="resnet34",
+        title="ResNet-34 (CIFAR)",
+        family="resnet",
+        builder=resnet.resnet34,
+        dataset=CIFAR10,
+        paper=RESNET,
+        description=RESNET_TEXT,
+    )
+)
+register(
+    ModelSpec(
+        name="basicblock",
+        title="Residual block (identity shortcut)",
+        family="resnet",
+        builder=lambda _num_classes: resnet.IdentityBlock(64),
+        dataset=None,
+        paper=RESNET,
+        input_shape=(64, 32, 32),
+        description={
+            "en": "The seed's first BasicBlock: conv-BN-ReLU-conv-BN, then the block's input is "
+            "added back (the skip connection) before the last ReLU, so the block learns only the "
+            "residual. Same channels in and out: a building block, not a classifier.",
+            "ko": 'Skip Connection은 입력을 그대로 더해줌으로써, "잔차(residual)"만 '
+            "학습하게 도와주는 "
+            "연결 방식으로, ResNet이 수백 층짜리 네트워크도 안정적으로 학습할 수 있게 만든 "
+            "핵심기법입니다. 입력과 출력의 채널 수가 같은 기본 블록(분류기가 아님).",
+        },
+    )
+)

@@ -1,0 +1,114 @@
+"""ResNet for CIFAR-10 from the seed: residual `BasicBlock`s with an optional 1×1 downsample.
+
+Also the seed's first, identity-only block (`IdentityBlock` here, `BasicBlock(in_channels)` in
+the seed), which it uses to explain the skip connection before the full ResNet.
+"""
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+
+class IdentityBlock(nn.Module):
+    """The seed's standalone demo: same channels in and out, shortcut always the identity."""
+
+    def __init__(self, in_channels: int = 64) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, in_channels, kernel_size=3, padding=1)
+        self.bn1 = nn.BatchNorm2d(in_channels)
+        self.conv2 = nn.Conv2d(in_channels, in_channels, kernel_size=3, padding=1)
+        self.bn2 = nn.BatchNorm2d(in_channels)
+
+    def forward(self, x: Tensor) -> Tensor:
+        identity = x  # Skip Connection 저장
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += identity  # Skip Connection 더하기
+        return F.relu(out)
+
+
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        stride: int = 1,
+        downsample: nn.Module | None = None,
+    ) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(
+            in_channels, out_channels, kernel_size=3, stride=stride, padding=1, bias=False
+        )
+        self.bn1 = nn.BatchNorm2d(out_channels)
+        self.conv2 = nn.Conv2d(
+            out_channels, out_channels, kernel_size=3, stride=1, padding=1, bias=False
+        )
+        self.bn2 = nn.BatchNorm2d(out_channels)
+        self.downsample = downsample
+
+    def forward(self, x: Tensor) -> Tensor:
+        identity = x
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        if self.downsample is not None:
+            identity = self.downsample(x)  # 1×1 conv, stride 2: match the main path's shape
+        out += identity
+        return F.relu(out)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block: type[BasicBlock], layers: list[int], num_classes: int = 10) -> None:
+        super().__init__()  # CIFAR10 기준
+        self.in_channels = 64
+        # CIFAR stem: 3×3 conv, stride 1, no max-pool (32x32 -> 32x32)
+        self.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.layer1 = self._make_layer(block, 64, layers[0], stride=1)
+        self.layer2 = self._make_layer(block, 128, layers[1], stride=2)
+        self.layer3 = self._make_layer(block, 256, layers[2], stride=2)
+        self.layer4 = self._make_layer(block, 512, layers[3], stride=2)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))  # 1x1로 축소
+        self.fc = nn.Linear(512 * block.expansion, num_classes)
+
+    def _make_layer(
+        self, block: type[BasicBlock], out_channels: int, blocks: int, stride: int
+    ) -> nn.Sequential:
+        downsample = None
+        if stride != 1 or self.in_channels != out_channels * block.expansion:
+            downsample = nn.Sequential(
+                nn.Conv2d(
+                    self.in_channels,
+                    out_channels * block.expansion,
+                    kernel_size=1,
+                    stride=stride,
+                    bias=False,
+                ),
+                nn.BatchNorm2d(out_channels * block.expansion),
+            )
+        layers = [block(self.in_channels, out_channels, stride, downsample)]
+        self.in_channels = out_channels * block.expansion
+        for _ in range(1, blocks):
+            layers.append(block(self.in_channels, out_channels))
+        return nn.Sequential(*layers)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.relu(self.bn1(self.conv1(x)))  # (B, 64, 32, 32)
+        x = self.layer1(x)  # (B, 64, 32, 32)
+        x = self.layer2(x)  # (B, 128, 16, 16)
+        x = self.layer3(x)  # (B, 256, 8, 8)
+        x = self.layer4(x)  # (B, 512, 4, 4)
+        x = self.avgpool(x)  # (B, 512, 1, 1)
+        x = torch.flatten(x, 1)
+        x = self.fc(x)
+        return x
+
+
+def resnet18(num_classes: int = 10) -> ResNet:
+    return ResNet(BasicBlock, [2, 2, 2, 2], num_classes=num_classes)
+
+
+def resnet34(num_classes: int = 10) -> ResNet:
+    return ResNet(BasicBlock, [3, 4, 6, 3], num_classes=num_classes)
