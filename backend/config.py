@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # Summarise one model at start so the first request skips torchinfo's one-off meta warm-up.
     warm_summaries: bool = True
     log_level: str = "info"
+    # Origins allowed to call the API from other sites (CORS); empty: same origin only.
+    cors_origins: list[str] = []
+    # A request that has not started answering by then gets 504 (inference, exports...).
+    request_timeout_s: Annotated[float, Field(gt=0)] = 60.0
 
     @field_validator("device")
     @classmethod

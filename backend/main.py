@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from backend.analysis.summary import SummaryCaps, SummaryService
 from backend.api import health, models
+from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
+from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.serving.device import resolve_device
 from backend.zoo import get_spec
@@ -50,12 +53,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Layer-by-layer shapes, parameters and predictions of the classic CNNs.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(health.router)
     app.include_router(models.router)
     app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")
+    # Outermost last: the time limit wraps everything, security headers go on every response.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"]
+        )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestTimeout, seconds=settings.request_timeout_s)
     return app
 
 
