@@ -6,8 +6,10 @@ activations are allocated and no shared model is hooked (torchinfo pitfalls 6 an
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
+import torch
 import torchinfo
 from pydantic import BaseModel, Field
 from torch import nn
@@ -15,7 +17,7 @@ from torchinfo.layer_info import LayerInfo
 
 from backend.analysis.shapes import build_on_meta, explain_failure, probe, valid_square_sizes
 from backend.errors import InputSizeError, InvalidParameterError, NotAClassifierError
-from backend.zoo.registry import ModelSpec
+from backend.zoo.registry import ModelSpec, get_spec
 
 
 class LayerRow(BaseModel):
@@ -191,14 +193,39 @@ class SummaryCaps(BaseModel, frozen=True):
     max_num_classes: int
 
 
+@lru_cache(maxsize=32)
+def _meta_model(name: str, num_classes: int | None) -> nn.Module:
+    """One weightless instance per architecture and class count, reused under the lock.
+
+    Shared between requests: never mutate it (requires_grad, modules); copy it first.
+    """
+    return build_on_meta(get_spec(name), num_classes)
+
+
 def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> ModelSummary:
     """The full layer table (every depth) for one parameter set; raises InputSizeError."""
     check_params(spec, params, caps)
     channels = spec.default_input_shape[0]
     input_shape = (params.batch_size, channels, params.height, params.width)
-    model = build_on_meta(spec, params.num_classes)
-    result = probe(model, input_shape)  # fails fast, naming the layer, before torchinfo runs
-    if result.output_shape is None:
+    model = _meta_model(spec.name, params.num_classes)
+    with _TORCHINFO_LOCK:  # the cached instance is hooked by torchinfo and probe: one at a time
+        try:
+            # input_data on meta, not input_size: torchinfo would torch.rand() the input on the
+            # CPU first (63 MB for 5×3×1024×1024) and only then move it.
+            stats = torchinfo.summary(
+                model,
+                input_data=torch.empty(input_shape, device="meta"),
+                device="meta",
+                mode="eval",
+                verbose=0,
+                depth=99,
+            )
+        except RuntimeError:
+            stats = None
+            result = probe(model, input_shape)  # which layer failed, with what input
+        finally:
+            torchinfo.torchinfo.clear_cached_forward_pass()
+    if stats is None:
         sizes = valid_square_sizes(spec.name, params.num_classes, caps.max_input_size)
         raise InputSizeError(
             f"{explain_failure(model, result)}: {spec.title} needs {sizes.describe()}.",
@@ -206,13 +233,6 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
             layer_type=result.failing_type,
             valid_range={"min": sizes.min, "max": sizes.max},
         )
-    with _TORCHINFO_LOCK:
-        try:
-            stats = torchinfo.summary(
-                model, input_size=input_shape, device="meta", mode="eval", verbose=0, depth=99
-            )
-        finally:
-            torchinfo.torchinfo.clear_cached_forward_pass()
     layers = _with_container_mult_adds(
         [_row(i, info) for i, info in enumerate(stats.summary_list[1:])]
     )
