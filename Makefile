@@ -24,14 +24,17 @@ run: install
 	$(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
 
 lint: install-dev
-	$(PY) -m ruff check backend tests
+	$(PY) -m ruff check backend tests bench
 
 test: lint
 	$(PY) -m pytest
 
 format: install-dev
-	$(PY) -m ruff check --fix backend tests
-	$(PY) -m ruff format backend tests
+	$(PY) -m ruff check --fix backend tests bench
+	$(PY) -m ruff format backend tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+
+bench: install-dev
+	$(PY) -m bench.run
