@@ -14,6 +14,7 @@ from backend.api import health, models
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestTimeout, SecurityHeaders
+from backend.api.openapi import install_openapi
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.serving.device import resolve_device
 from backend.zoo import get_spec
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     install_docs(app)
+    install_openapi(app)
     app.include_router(health.router)
     app.include_router(models.router)
     app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")

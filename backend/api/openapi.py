@@ -1,0 +1,54 @@
+"""The OpenAPI document, completed: every status an operation can answer, with its schema."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+ERROR_SCHEMA = {
+    "title": "ErrorResponse",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "What was wrong and what is accepted."}
+    },
+    "additionalProperties": True,
+}
+ALWAYS = {"504": "The request took longer than the configured time limit."}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Errors are `{"detail": "<sentence>", ...}` everywhere (api/errors.py renders them so),
+    including request-validation errors, which FastAPI would document as a list."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"] = ERROR_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status, response in responses.items():
+                    if status[0] in "45":
+                        responses[status] = _error(response.get("description", "Error"))
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault("422", _error("A parameter or body was invalid."))
+                for status, description in ALWAYS.items():
+                    responses.setdefault(status, _error(description))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
