@@ -23,7 +23,7 @@ export const GEOMETRY = Object.freeze({
   blockMin: 124, // a 1-channel block: still wide enough for "Conv 3×3/1 p1, 32"
   blockSpan: 196, // extra width at 2^maxLog2 channels
   maxLog2: 12, // 4096 channels or features: the widest block
-  sideScale: 0.62, // blocks on a shortcut arc are drawn narrower
+  sideScale: 0.55, // blocks on a shortcut arc are drawn narrower
   blockH: 38, // two lines: label and output shape
   compactH: 22, // one line: normalisation, dropout (shape unchanged)
   thinH: 13, // activations
@@ -35,9 +35,10 @@ export const GEOMETRY = Object.freeze({
   arcGap: 30, // between the main path's widest block and the arc
   arcBend: 12, // corner radius of the arc, and the space it keeps from the frame edges
   addR: 9,
+  forkDrop: 4, // the shortcut leaves the incoming edge just below the frame's label
   rulerWidth: 66,
   shareGap: 18,
-  shareWidth: 110,
+  shareWidth: 96,
   shareText: 54,
 });
 
@@ -255,7 +256,7 @@ function placeResidual(ctx, node, level, name, virtual = false) {
     residual: true,
     virtual,
   });
-  const forkY = ctx.y;
+  const forkY = ctx.y + GEOMETRY.forkDrop;
   const forkFrom = ctx.prev ? ctx.prev.id : null;
   const side = node.children.filter((c) => isShortcutName(c.row.name));
   const main = node.children.filter((c) => !side.includes(c));

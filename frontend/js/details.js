@@ -1,0 +1,116 @@
+/**
+ * The details panel: shapes, parameters with their formula (3×3×64×128 + 128), mult-adds and
+ * share of the total for the block under the pointer or the pinned one.
+ */
+
+import { formatCompact, formatInt, formatPercent, formatShape } from './format.js';
+import { multAddsFormula, paramFormula } from './formula.js';
+
+function entry(list, term, ...values) {
+  const dt = document.createElement('dt');
+  dt.textContent = term;
+  const dd = document.createElement('dd');
+  dd.append(...values);
+  list.append(dt, dd);
+}
+
+function span(cls, text) {
+  const node = document.createElement('span');
+  node.className = cls;
+  node.textContent = text;
+  return node;
+}
+
+function note(text, cls = 'details-note') {
+  const p = document.createElement('p');
+  p.className = cls;
+  p.textContent = text;
+  return p;
+}
+
+function hparamText(value) {
+  if (Array.isArray(value)) return value.join('×');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return String(value);
+}
+
+function paramsValue(block, t) {
+  const row = block.row;
+  if (!row || !(row.params > 0)) return [span('num', t('details.noParams'))];
+  const parts = [span('num', formatInt(row.params))];
+  const formula = row.is_leaf && !row.recursive ? paramFormula(row) : null;
+  if (formula && formula.matches) parts.push(span('formula', ` = ${formula.text}`));
+  return parts;
+}
+
+function macsValue(row, t) {
+  const parts = [span('num', `${formatCompact(row.mult_adds)}`)];
+  if (row.mult_adds >= 1000) parts.push(span('muted', ` (${formatInt(row.mult_adds)})`));
+  const formula = row.is_leaf ? multAddsFormula(row) : null;
+  if (formula && formula.matches) parts.push(span('formula', ` = ${formula.text}`));
+  if (row.mult_adds === 0 && row.is_leaf) parts.push(span('muted', ` — ${t('details.macsNote')}`));
+  return parts;
+}
+
+/** Fills `container` with what is known about `block` (a layout block or ⊕ node), or a hint. */
+export function renderDetails(container, block, { t, summary }) {
+  container.replaceChildren();
+  if (!block) {
+    container.append(note(t('details.empty'), 'hint'));
+    return;
+  }
+  const heading = document.createElement('h3');
+  heading.className = 'details-title';
+  heading.textContent = block.name;
+  const kind = span(`kind-chip kind-${block.kind ?? 'add'}`, block.type ?? '⊕');
+  heading.append(' ', kind);
+  container.append(heading);
+
+  if (block.isAdd) {
+    container.append(note(t('details.add')));
+    return;
+  }
+  if (block.label && block.kind !== 'container') container.append(note(block.label, 'details-label'));
+
+  const list = document.createElement('dl');
+  list.className = 'details-list';
+  entry(list, t('details.input'), span('shape', formatShape(block.inputShape)));
+  entry(list, t('details.output'), span('shape', formatShape(block.outputShape)));
+  const row = block.row;
+  if (row) {
+    entry(list, t('details.params'), ...paramsValue(block, t));
+    entry(list, t('details.multAdds'), ...macsValue(row, t));
+    if (!row.recursive && summary?.totals?.params) {
+      const share = row.params / summary.totals.params;
+      const bar = document.createElement('span');
+      bar.className = 'share-meter';
+      const fill = document.createElement('span');
+      fill.style.width = `${Math.min(100, share * 100)}%`;
+      bar.append(fill);
+      entry(list, t('details.share'), span('num', formatPercent(share)), bar);
+    }
+    const hparams = Object.entries(row.hparams ?? {});
+    if (hparams.length > 0) {
+      const text = hparams.map(([k, v]) => `${k} ${hparamText(v)}`).join(', ');
+      entry(list, t('details.hparams'), span('hparams', text));
+    }
+  }
+  container.append(list);
+
+  if (row?.recursive) container.append(note(t('details.reused')));
+  if (block.kind === 'container') container.append(note(t('details.container', { n: block.leafCount })));
+  if (block.kind === 'input') container.append(note(t('details.inputNode')));
+  if (block.inferred === 'flatten') container.append(note(t('details.flatten')));
+  if (block.inferred === 'reshape') {
+    container.append(note(t('details.flatten')));
+    container.append(
+      note(
+        t('details.reshapeWarn', { from: block.inputShape[0], to: block.outputShape[0] }),
+        'notice notice-warn',
+      ),
+    );
+  }
+  if (block.folded?.length) {
+    container.append(note(t('details.folded', { names: block.folded.map((r) => r.name).join(', ') })));
+  }
+}

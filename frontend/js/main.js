@@ -1,0 +1,391 @@
+/**
+ * Wires the page together: loads the models, keeps state.js in step with the controls, and
+ * redraws the diagram, table, details, lessons and prediction panel when the state changes.
+ */
+
+import * as api from './api.js';
+import { createControls, FIELDS } from './controls.js';
+import { renderDetails } from './details.js';
+import { KINDS } from './diagram/kinds.js';
+import { containerNames, layoutSummary } from './diagram/layout.js';
+import { exportSvg } from './diagram/render.js';
+import { createDiagramView } from './diagram/view.js';
+import { download, exportFileName, summaryToCsv, summaryToJson } from './export.js';
+import { formatBytes, formatCompact, formatInt, formatShape } from './format.js';
+import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
+import { renderLessons } from './lessons.js';
+import { renderModelList } from './models.js';
+import { createPredictPanel } from './predict.js';
+import { store } from './state.js';
+import { createLayerTable } from './table.js';
+
+const $ = (id) => document.getElementById(id);
+
+let layout = null; // the drawn layout, for looking blocks up by id
+let summaryToken = 0; // answers to superseded summary requests are dropped
+
+const view = createDiagramView($('diagram-scroll'), {
+  t,
+  onHover: (id) => store.set({ hovered: id }),
+  onSelect: (id, how) => {
+    // Keys move the selection away from the pointer: show what the keys picked.
+    store.set(how.fromKeyboard || id === null ? { selected: id, hovered: null } : { selected: id });
+    if (how.fromKeyboard && id) view.reveal(id);
+  },
+  onToggle: (name) => toggleCollapsed(name),
+  onZoom: (zoom) => store.set({ zoom }),
+});
+
+const table = createLayerTable($('layer-table'), $('table-totals'), {
+  t,
+  onRowSelect: (index) => store.set({ selected: idForRow(index) }),
+});
+
+const controls = createControls($('controls'), {
+  onChange: (params, edited) => loadSummary(store.get().model.name, params, edited),
+});
+
+const predictPanel = createPredictPanel({ t });
+
+// ---------------------------------------------------------------- lookups
+
+function idForRow(index) {
+  const row = store.get().summary?.layers.find((r) => r.index === index);
+  if (!row) return null;
+  if (row.is_leaf) return `L${index}`;
+  return layout?.blocks.some((b) => b.id === `C${index}`) ? `C${index}` : `G${index}`;
+}
+
+/** The block, ⊕ or container (frame) behind an id, in the shape details.js reads. */
+function lookup(id) {
+  if (!id || !layout) return null;
+  const block = layout.blocks.find((b) => b.id === id);
+  if (block) return block;
+  const add = layout.adds.find((a) => a.id === id);
+  if (add) return { ...add, isAdd: true, type: '⊕' };
+  const frame = layout.frames.find((f) => f.id === id);
+  if (frame?.row) {
+    const row = frame.row;
+    const rows = store.get().summary.layers;
+    const descendants = rows.filter((r) => r.is_leaf && r.name.startsWith(`${row.name}.`));
+    return {
+      id,
+      kind: 'container',
+      row,
+      name: row.name,
+      type: row.type,
+      inputShape: row.input_shape,
+      outputShape: row.output_shape,
+      leafCount: descendants.length,
+    };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- actions
+
+function defaultsOf(model) {
+  const [, height, width] = model.input_shape;
+  return { height, width, batch_size: 1, num_classes: model.num_classes ?? '' };
+}
+
+/** The fixed IdentityBlock is itself one residual block: draw its shortcut too. */
+function isResidualRoot(model, summary) {
+  return model.family === 'resnet' && !summary.layers.some((r) => !r.is_leaf);
+}
+
+function fieldFor(error, edited) {
+  if (FIELDS.includes(error.field)) return error.field;
+  if (error.layer || error.body?.valid_range) return edited === 'width' ? 'width' : 'height';
+  return FIELDS.includes(edited) ? edited : 'height';
+}
+
+async function loadSummary(name, params, edited = null) {
+  const token = ++summaryToken;
+  store.set({ pending: true });
+  try {
+    const summary = await api.getSummary(name, params);
+    if (token !== summaryToken) return;
+    const changedModel = store.get().summary?.model !== summary.model;
+    store.set({
+      summary,
+      params,
+      fieldErrors: {},
+      pending: false,
+      ...(changedModel ? { collapsed: new Set(), selected: null, hovered: null, zoom: null } : {}),
+    });
+  } catch (error) {
+    if (token !== summaryToken) return;
+    store.set({ pending: false, fieldErrors: { [fieldFor(error, edited)]: error.detail } });
+  }
+}
+
+function selectModel(name) {
+  const model = store.get().models.find((m) => m.name === name);
+  if (!model) return;
+  history.replaceState(null, '', `#${name}`);
+  store.set({ model, fieldErrors: {} });
+  controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
+  loadSummary(name, {});
+}
+
+function toggleCollapsed(name) {
+  const collapsed = new Set(store.get().collapsed);
+  if (collapsed.has(name)) collapsed.delete(name);
+  else collapsed.add(name);
+  store.set({ collapsed });
+}
+
+// ---------------------------------------------------------------- rendering
+
+function renderHead() {
+  const { model } = store.get();
+  if (!model) return;
+  $('model-title').textContent = model.title;
+  const badge = $('model-badge');
+  badge.textContent = t(model.trained ? 'models.trained' : 'models.random');
+  badge.className = `badge ${model.trained ? 'badge-trained' : 'badge-random'}`;
+  $('model-description').textContent = model.descriptions?.[getLanguage()] ?? model.description;
+  const paper = $('model-paper');
+  paper.replaceChildren();
+  if (model.paper) {
+    const link = document.createElement('a');
+    link.href = model.paper.url;
+    link.rel = 'noopener noreferrer';
+    link.textContent = model.paper.title;
+    paper.append(`${t('lessons.paper')}: ${model.paper.authors} (${model.paper.year}), `, link);
+  }
+}
+
+function renderTotals() {
+  const { summary } = store.get();
+  const list = $('totals');
+  list.replaceChildren();
+  if (!summary) return;
+  const totals = summary.totals;
+  const items = [
+    ['totals.params', `${formatInt(totals.params)}`, formatCompact(totals.params)],
+    ['totals.trainable', formatInt(totals.trainable_params), null],
+    ['totals.multAdds', formatCompact(totals.mult_adds), formatInt(totals.mult_adds)],
+    ['totals.io', `${formatShape(summary.input_shape)} → ${formatShape(summary.output_shape)}`, null],
+    ['totals.memory', formatBytes(totals.total_bytes), null],
+  ];
+  for (const [key, value, title] of items) {
+    const item = document.createElement('div');
+    const dt = document.createElement('dt');
+    dt.textContent = t(key);
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    if (title) dd.title = title;
+    item.append(dt, dd);
+    list.append(item);
+  }
+}
+
+function renderLegend() {
+  const legend = $('legend');
+  const present = new Set(layout ? layout.blocks.map((b) => b.kind) : []);
+  if (layout?.adds.length) present.add('add');
+  legend.replaceChildren(
+    ...KINDS.filter((k) => present.has(k)).map((kind) => {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = `swatch kind-${kind}`;
+      li.append(swatch, t(`legend.${kind}`));
+      return li;
+    }),
+  );
+}
+
+let drawnModel = null; // redrawing the same model keeps the scroll position
+
+function renderDiagram() {
+  const { summary, model, collapsed, foldActivations, zoom } = store.get();
+  if (!summary || !model) return;
+  const keepScroll = drawnModel === summary.model;
+  drawnModel = summary.model;
+  layout = layoutSummary(summary, {
+    collapsed,
+    foldActivations,
+    rootResidual: isResidualRoot(model, summary),
+    rootLabel: model.name,
+  });
+  view.show(layout, {
+    title: t('diagram.title', { model: model.title, shape: formatShape(summary.input_shape) }),
+    zoom,
+    keepScroll,
+  });
+  // For tests and scripts: which summary the picture shows.
+  const scroll = $('diagram-scroll');
+  scroll.dataset.model = summary.model;
+  scroll.dataset.input = formatShape(summary.input_shape);
+  renderLegend();
+  renderZoomLevel();
+  renderSelection();
+}
+
+function renderZoomLevel() {
+  $('zoom-level').textContent = `${Math.round(view.zoom * 100)} %`;
+}
+
+function renderSelection() {
+  const { selected, hovered, summary } = store.get();
+  view.mark(selected, hovered);
+  const shown = lookup(hovered) ?? lookup(selected);
+  renderDetails($('details'), shown, { t, summary });
+  const row = lookup(selected)?.row;
+  table.setSelected(row ? row.index : null);
+  $('diagram-scroll').dataset.selected = selected ?? '';
+}
+
+function renderStatus() {
+  const { fieldErrors, summary, pending } = store.get();
+  controls.showErrors(fieldErrors);
+  const stale = $('stale-note');
+  const hasErrors = Object.keys(fieldErrors).length > 0;
+  stale.hidden = !(hasErrors && summary);
+  if (summary) stale.textContent = t('stale.note', { shape: formatShape(summary.input_shape) });
+  $('summary-status').textContent = pending ? t('controls.loading') : '';
+  $('diagram-scroll').setAttribute('aria-busy', String(pending));
+  const warnings = $('summary-warnings');
+  warnings.hidden = !summary?.warnings?.length;
+  warnings.textContent = summary?.warnings?.join(' ') ?? '';
+}
+
+function renderView() {
+  const { view: current } = store.get();
+  for (const [name, tab] of [
+    ['diagram', $('tab-diagram')],
+    ['table', $('tab-table')],
+  ]) {
+    const active = name === current;
+    tab.setAttribute('aria-selected', String(active));
+    tab.tabIndex = active ? 0 : -1;
+    $(`view-${name}`).hidden = !active;
+  }
+}
+
+function renderModels() {
+  const { models, model } = store.get();
+  renderModelList($('model-list'), models, model?.name, { t, onPick: selectModel });
+}
+
+function renderLanguage() {
+  translatePage();
+  const toggle = $('lang-toggle');
+  toggle.textContent = t('langToggle');
+  toggle.lang = getLanguage() === 'en' ? 'ko' : 'en';
+  toggle.setAttribute('aria-label', t('langToggleLabel'));
+}
+
+store.subscribe((state, changed) => {
+  const has = (...keys) => keys.some((k) => changed.has(k));
+  if (has('lang')) renderLanguage();
+  if (has('models', 'model', 'lang')) renderModels();
+  if (has('model', 'lang')) {
+    renderHead();
+    predictPanel.setModel(state.model, state.models);
+    if (changed.has('lang')) predictPanel.retranslate();
+  }
+  if (has('summary', 'collapsed', 'foldActivations', 'lang')) {
+    renderDiagram();
+    table.setSummary(state.summary);
+    renderTotals();
+    renderLessons($('lessons'), { model: state.model, summary: state.summary, lang: state.lang, t });
+  } else if (has('selected', 'hovered')) {
+    renderSelection();
+  }
+  if (has('zoom')) {
+    view.applyZoom(state.zoom);
+    renderZoomLevel();
+  }
+  if (has('fieldErrors', 'pending', 'summary', 'lang')) renderStatus();
+  if (has('view')) renderView();
+});
+
+// ---------------------------------------------------------------- page controls
+
+$('lang-toggle').addEventListener('click', () => {
+  store.set({ lang: setLanguage(getLanguage() === 'en' ? 'ko' : 'en') });
+});
+
+$('ctl-reset').addEventListener('click', () => {
+  const { model } = store.get();
+  if (model) selectModel(model.name);
+});
+
+$('fold-activations').addEventListener('change', (event) => {
+  store.set({ foldActivations: event.target.checked });
+});
+$('collapse-all').addEventListener('click', () => {
+  const rows = store.get().summary?.layers ?? [];
+  const topLevel = containerNames(rows).filter((name) => !name.includes('.'));
+  store.set({ collapsed: new Set(topLevel) });
+});
+$('expand-all').addEventListener('click', () => store.set({ collapsed: new Set() }));
+$('zoom-in').addEventListener('click', () => store.set({ zoom: view.zoom * 1.2 }));
+$('zoom-out').addEventListener('click', () => store.set({ zoom: view.zoom / 1.2 }));
+$('zoom-fit').addEventListener('click', () => {
+  store.set({ zoom: null });
+  view.applyZoom(null);
+  renderZoomLevel();
+});
+
+for (const name of ['diagram', 'table']) {
+  const tab = $(`tab-${name}`);
+  tab.addEventListener('click', () => store.set({ view: name }));
+  tab.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    const next = name === 'diagram' ? 'table' : 'diagram';
+    store.set({ view: next });
+    $(`tab-${next}`).focus();
+  });
+}
+
+$('dl-svg').addEventListener('click', () => {
+  const { summary } = store.get();
+  if (view.svg && summary) download(exportSvg(view.svg), exportFileName(summary, 'svg'), 'image/svg+xml');
+});
+$('dl-json').addEventListener('click', () => {
+  const { summary } = store.get();
+  if (summary) download(summaryToJson(summary), exportFileName(summary, 'json'), 'application/json');
+});
+$('dl-csv').addEventListener('click', () => {
+  const { summary } = store.get();
+  if (summary) download(summaryToCsv(summary), exportFileName(summary, 'csv'), 'text/csv');
+});
+
+let resizeTimer = null;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (store.get().zoom === null) {
+      view.applyZoom(null);
+      renderZoomLevel();
+    }
+  }, 100);
+});
+
+window.addEventListener('hashchange', () => {
+  const name = decodeURIComponent(location.hash.slice(1));
+  if (name && name !== store.get().model?.name) selectModel(name);
+});
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  store.set({ lang: setLanguage(initialLanguage()) });
+  renderView();
+  try {
+    const models = await api.listModels();
+    store.set({ models });
+    const wanted = decodeURIComponent(location.hash.slice(1));
+    selectModel(models.some((m) => m.name === wanted) ? wanted : models[0].name);
+  } catch (error) {
+    const box = $('models-error');
+    box.hidden = false;
+    box.textContent = t('models.loadError', { detail: error.detail ?? error.message });
+  }
+}
+
+start();

@@ -1,0 +1,213 @@
+/**
+ * The prediction panel: file picker and drag-and-drop, the drawing canvas for MNIST models,
+ * top-k bars, the "what the network sees" preview, timings, and the random-weights notice
+ * whenever the model is untrained.
+ */
+
+import * as api from './api.js';
+import { createDrawingCanvas } from './canvas.js';
+import { formatMs, formatShape } from './format.js';
+
+const TOP_K = 5;
+
+function byId(id) {
+  return document.getElementById(id);
+}
+
+export function createPredictPanel({ t }) {
+  const ui = {
+    unavailable: byId('predict-unavailable'),
+    body: byId('predict-body'),
+    notice: byId('untrained-notice'),
+    noticeText: byId('untrained-text'),
+    drawArea: byId('draw-area'),
+    canvas: byId('draw-canvas'),
+    pen: byId('pen-size'),
+    clear: byId('draw-clear'),
+    dropZone: byId('drop-zone'),
+    fileInput: byId('file-input'),
+    error: byId('predict-error'),
+    status: byId('predict-status'),
+    result: byId('predict-result'),
+    resultUntrained: byId('result-untrained'),
+    topk: byId('topk'),
+    uploadFigure: byId('upload-figure'),
+    uploadCanvas: byId('upload-canvas'),
+    previewFigure: byId('preview-figure'),
+    previewImage: byId('preview-image'),
+    previewCaption: byId('preview-caption'),
+    timings: byId('timings'),
+  };
+  let model = null;
+  let models = [];
+  let lastResult = null;
+  let controller = null;
+
+  const drawing = createDrawingCanvas(ui.canvas, {
+    penInput: ui.pen,
+    onStrokeEnd: () => run({ dataUrl: drawing.toDataUrl() }, null),
+  });
+
+  function showError(message) {
+    ui.error.textContent = message ?? '';
+    ui.error.hidden = !message;
+  }
+
+  function clearResult() {
+    lastResult = null;
+    ui.result.hidden = true;
+    ui.topk.replaceChildren();
+    ui.previewImage.removeAttribute('src');
+    ui.status.textContent = '';
+    showError(null);
+  }
+
+  function renderResult() {
+    const result = lastResult;
+    if (!result) return;
+    ui.result.hidden = false;
+    ui.resultUntrained.hidden = result.trained !== false;
+    ui.resultUntrained.textContent = t('predict.resultUntrained');
+    ui.topk.setAttribute('aria-label', t('predict.topk', { k: result.predictions.length }));
+    ui.topk.replaceChildren(
+      ...result.predictions.map((p, i) => {
+        const li = document.createElement('li');
+        li.className = i === 0 ? 'top' : '';
+        if (result.trained === false) li.classList.add('untrained');
+        const label = document.createElement('span');
+        label.className = 'topk-label';
+        label.textContent = p.label;
+        label.title = `${p.label} (class ${p.index})`;
+        const bar = document.createElement('span');
+        bar.className = 'topk-bar';
+        const fill = document.createElement('span');
+        fill.style.width = `${Math.max(0.5, p.probability * 100)}%`;
+        bar.append(fill);
+        const value = document.createElement('span');
+        value.className = 'topk-prob';
+        value.textContent = `${(p.probability * 100).toFixed(1)} %`;
+        li.append(label, bar, value);
+        return li;
+      }),
+    );
+    if (result.preview) {
+      ui.previewImage.src = result.preview;
+      ui.previewImage.alt = t('predict.sees', { shape: formatShape(result.input_shape, { dropBatch: true }) });
+      ui.previewCaption.textContent = ui.previewImage.alt;
+      ui.previewFigure.hidden = false;
+    } else {
+      ui.previewFigure.hidden = true;
+    }
+    const ms = result.timings_ms ?? {};
+    ui.timings.textContent = t('predict.timings', {
+      decode: formatMs(ms.decode),
+      preprocess: formatMs(ms.preprocess),
+      forward: formatMs(ms.forward),
+      total: formatMs(ms.total),
+      device: result.device ?? '?',
+    });
+  }
+
+  async function showUpload(file) {
+    ui.uploadFigure.hidden = true;
+    if (!file) return;
+    try {
+      const bitmap = await createImageBitmap(file);
+      const ctx = ui.uploadCanvas.getContext('2d');
+      const size = ui.uploadCanvas.width;
+      const scale = Math.min(size / bitmap.width, size / bitmap.height);
+      ctx.clearRect(0, 0, size, size);
+      const w = bitmap.width * scale;
+      const h = bitmap.height * scale;
+      ctx.drawImage(bitmap, (size - w) / 2, (size - h) / 2, w, h);
+      bitmap.close();
+      ui.uploadFigure.hidden = false;
+    } catch {
+      // The browser cannot decode it; the server's answer will say what is wrong.
+    }
+  }
+
+  async function run(input, file) {
+    if (!model) return;
+    controller?.abort();
+    controller = new AbortController();
+    const name = model.name;
+    showError(null);
+    ui.status.textContent = t('predict.running');
+    if (file) showUpload(file);
+    else ui.uploadFigure.hidden = true;
+    try {
+      const result = await api.predict(name, { ...input, topK: TOP_K }, { signal: controller.signal });
+      if (model?.name !== name) return;
+      lastResult = result;
+      ui.status.textContent = '';
+      renderResult();
+    } catch (error) {
+      if (error.name === 'AbortError') return;
+      ui.status.textContent = '';
+      showError(error.detail ?? String(error.message));
+    }
+  }
+
+  function takeFile(file) {
+    if (!file) return;
+    run({ file }, file);
+  }
+
+  ui.fileInput.addEventListener('change', () => {
+    takeFile(ui.fileInput.files[0]);
+    ui.fileInput.value = ''; // choosing the same file again predicts again
+  });
+  ui.clear.addEventListener('click', () => {
+    drawing.clear();
+    clearResult();
+  });
+  for (const type of ['dragenter', 'dragover']) {
+    ui.dropZone.addEventListener(type, (event) => {
+      event.preventDefault();
+      ui.dropZone.classList.add('dragging');
+    });
+  }
+  ui.dropZone.addEventListener('dragleave', () => ui.dropZone.classList.remove('dragging'));
+  ui.dropZone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    ui.dropZone.classList.remove('dragging');
+    takeFile(event.dataTransfer?.files?.[0]);
+  });
+
+  function renderModel() {
+    if (!model) return;
+    const predicts = Boolean(model.dataset) && model.num_classes != null;
+    ui.unavailable.hidden = predicts;
+    ui.unavailable.textContent = predicts ? '' : t('predict.notClassifier');
+    ui.body.hidden = !predicts;
+    ui.drawArea.hidden = model.dataset !== 'mnist';
+    ui.notice.hidden = model.trained !== false;
+    const trained = models.filter((m) => m.trained).map((m) => m.title);
+    ui.noticeText.textContent = [
+      t('predict.untrainedText', { model: model.title }),
+      trained.length ? t('predict.trainedOnes', { names: trained.join(', ') }) : '',
+    ].join(' ');
+  }
+
+  return {
+    /** A new model: forget the last result and the drawing. */
+    setModel(next, allModels) {
+      const changed = next?.name !== model?.name;
+      model = next;
+      models = allModels ?? models;
+      if (changed) {
+        controller?.abort();
+        clearResult();
+        drawing.clear();
+        ui.uploadFigure.hidden = true;
+      }
+      renderModel();
+    },
+    /** Language switch: rewrite what this panel wrote itself. */
+    retranslate() {
+      renderModel();
+      renderResult();
+    },
+  };
+}

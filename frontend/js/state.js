@@ -1,0 +1,39 @@
+/**
+ * The page's state in one place. Modules read `store.get()`, change it with `store.set()` and
+ * react in `store.subscribe()`; nothing else keeps its own copy of what is selected.
+ */
+
+export function createStore(initial) {
+  let state = { ...initial };
+  const listeners = new Set();
+  return {
+    get: () => state,
+    /** Merges `patch`; listeners get the new state and the names of the keys that changed. */
+    set(patch) {
+      const changed = Object.keys(patch).filter((key) => state[key] !== patch[key]);
+      if (changed.length === 0) return;
+      state = { ...state, ...patch };
+      for (const listener of listeners) listener(state, new Set(changed));
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export const store = createStore({
+  lang: 'en',
+  models: [], // GET /models
+  model: null, // the selected model's info (GET /models/{name}, with labels)
+  params: null, // {height, width, batch_size, num_classes} of the shown summary
+  summary: null, // the last valid summary of the selected model
+  pending: false, // a summary request is in flight
+  fieldErrors: {}, // control name → the API's detail
+  collapsed: new Set(), // container names drawn as one block
+  foldActivations: false,
+  selected: null, // pinned block id
+  hovered: null, // block id under the pointer
+  view: 'diagram', // 'diagram' | 'table'
+  zoom: null, // null = fit the width
+});

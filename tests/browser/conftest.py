@@ -1,0 +1,150 @@
+"""Browser fixtures: the real app under uvicorn on a free loopback port, Debian's Chromium.
+
+The tests drive the page like a person (clicks, typing, mouse strokes on the canvas) and
+compare what it shows with what the API answers. They are skipped, with the reason, when
+/usr/bin/chromium or Playwright is missing.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "backend.main:app", "--host", "127.0.0.1",
+         "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start; see {log.name}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def api(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["sync_api.Browser"]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Problems:
+    """Console errors and uncaught exceptions seen by one page."""
+
+    console: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+
+    def unexpected(self, allowed_statuses: tuple[int, ...] = ()) -> list[str]:
+        # Chromium logs every 4xx answer to fetch() as a console error; a test that provokes
+        # one on purpose names its status.
+        allowed = tuple(f"status of {s}" for s in allowed_statuses)
+        console = [m for m in self.console if not (allowed and any(a in m for a in allowed))]
+        return console + self.exceptions
+
+
+@dataclass
+class Session:
+    page: "sync_api.Page"
+    problems: Problems
+    base_url: str
+
+    def open(self, model: str | None = None) -> None:
+        self.page.goto(f"{self.base_url}/{'#' + model if model else ''}")
+        self.wait_for_model(model)
+
+    def pick(self, model: str) -> None:
+        self.page.click(f'.model-button[data-model="{model}"]')
+        self.wait_for_model(model)
+
+    def wait_for_model(self, model: str | None) -> None:
+        selector = f'#diagram-scroll[data-model="{model}"]' if model else "#diagram-scroll[data-model]"
+        self.page.wait_for_selector(f"{selector} svg.diagram", timeout=20_000)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+def _session(browser, base_url: str, viewport: dict) -> Iterator[Session]:
+    context = browser.new_context(viewport=viewport, locale="en-US", accept_downloads=True)
+    page = context.new_page()
+    problems = Problems()
+    page.on("console", lambda m: problems.console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.exceptions.append(str(e)))
+    yield Session(page, problems, base_url)
+    context.close()
+
+
+@pytest.fixture
+def session(browser, base_url: str) -> Iterator[Session]:
+    yield from _session(browser, base_url, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser, base_url: str) -> Iterator[Session]:
+    yield from _session(browser, base_url, PHONE)
+

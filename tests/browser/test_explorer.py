@@ -1,0 +1,223 @@
+"""The explorer page in Chromium: diagrams match the API, errors show inline, drawing predicts.
+
+Screenshots of every model (1280×800) and a phone-width page go to test-artifacts/screenshots/.
+"""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import Session
+
+
+def leaf_rows(api, name: str, **params) -> list[dict]:
+    summary = api.get(f"/models/{name}/summary", params=params).json()
+    return [row for row in summary["layers"] if row["is_leaf"]]
+
+
+def test_page_loads_without_console_errors(session: Session) -> None:
+    session.open()
+    page = session.page
+    assert page.title() == "CNN Explorer"
+    assert page.locator(".model-button").count() >= 4
+    # Walk through the page's main views once: table, language, a collapse.
+    page.click("#tab-table")
+    page.wait_for_selector("#layer-table tbody tr")
+    page.click("#tab-diagram")
+    page.click("#collapse-all")
+    page.click("#expand-all")
+    assert session.problems.unexpected() == []
+
+
+def test_every_model_draws_one_block_per_leaf_row(session: Session, api) -> None:
+    models = api.get("/models").json()
+    names = [m["name"] for m in models]
+    assert {"simplecnn", "alexnet", "vgg16", "resnet18"} <= set(names)
+    session.open(names[0])
+    for name in names:
+        session.pick(name)
+        blocks = session.page.locator("#diagram-scroll [data-layer]")
+        rows = leaf_rows(api, name)
+        assert blocks.count() == len(rows), name
+        drawn = blocks.evaluate_all("nodes => nodes.map(n => Number(n.dataset.layer))")
+        assert drawn == [row["index"] for row in rows], name
+        session.screenshot(name)
+    assert session.problems.unexpected() == []
+
+
+def test_resnet18_draws_8_skip_arcs_with_3_downsample_paths(session: Session) -> None:
+    session.open("resnet18")
+    page = session.page
+    assert page.locator("[data-skip]").count() == 8
+    assert page.locator("[data-add]").count() == 8
+    assert page.locator("[data-skip].downsample").count() == 3
+    downsample_conv = page.locator('[data-name="layer2.0.downsample.0"] .block-label')
+    assert downsample_conv.text_content() == "Conv 1×1/2, 128"
+    # Collapsing one BasicBlock replaces its frame and arc with one summarising block.
+    page.click('[data-toggle="layer1.0"]')
+    page.wait_for_selector('[data-container="layer1.0"]')
+    assert page.locator("[data-skip]").count() == 7
+    page.click('[data-container="layer1.0"] [data-toggle]')
+    page.wait_for_selector('[data-frame="layer1.0"]')
+    assert page.locator("[data-skip]").count() == 8
+
+
+def test_alexnet_at_200px_shows_the_api_detail_inline_and_keeps_the_diagram(
+    session: Session, api
+) -> None:
+    expected = api.get("/models/alexnet/summary", params={"height": 200})  # width stays 224
+    assert expected.status_code == 422
+    session.open("alexnet")
+    page = session.page
+    first_conv = page.locator('[data-name="features.0"] .block-shape')
+    assert first_conv.text_content() == "96×55×55"
+
+    page.fill("#ctl-height", "200")
+    error = page.locator("#err-height")
+    error.wait_for(state="visible")
+    assert "classifier.1" in error.text_content()
+    assert error.text_content() == expected.json()["detail"]
+    assert page.get_attribute("#ctl-height", "aria-invalid") == "true"
+    assert page.is_hidden("#err-width")
+    # The diagram still shows the last valid input, and says so.
+    assert page.locator("#diagram-scroll [data-layer]").count() == 20
+    assert first_conv.text_content() == "96×55×55"
+    assert page.get_attribute("#diagram-scroll", "data-input") == "1×3×224×224"
+    assert page.is_visible("#stale-note")
+    assert page.locator(".alert, dialog[open]").count() == 0
+
+    page.fill("#ctl-height", "227")
+    page.wait_for_selector('#diagram-scroll[data-input="1×3×227×224"]')
+    assert page.is_hidden("#err-height")
+    assert page.is_hidden("#stale-note")
+    assert first_conv.text_content() == "96×56×55"
+    assert session.problems.unexpected(allowed_statuses=(422,)) == []
+
+
+def test_invalid_batch_size_is_explained_beside_its_own_control(session: Session) -> None:
+    session.open("vgg16")
+    page = session.page
+    page.fill("#ctl-batch_size", "0")
+    error = page.locator("#err-batch_size")
+    error.wait_for(state="visible")
+    assert "batch_size" in error.text_content()
+    assert page.is_hidden("#err-height")
+    assert session.problems.unexpected(allowed_statuses=(422,)) == []
+
+
+def test_vgg16_classifier0_stands_out_in_the_share_column(session: Session) -> None:
+    session.open("vgg16")
+    page = session.page
+    heavy = page.locator(".share-text.heavy")
+    assert heavy.count() == 1
+    assert heavy.text_content() == "74.3 %"
+    assert page.locator(".block.heavy").get_attribute("data-name") == "classifier.0"
+
+
+def test_clicking_and_keys_show_layer_details(session: Session) -> None:
+    session.open("vgg16")
+    page = session.page
+    page.click('[data-name="features.5"]')
+    details = page.locator("#details")
+    assert "features.5" in details.text_content()
+    assert "73,856 = 3×3×64×128 + 128" in details.text_content()
+    assert page.locator('[data-name="features.5"].selected').count() == 1
+    # Arrow keys walk the layers; Escape clears.
+    page.keyboard.press("ArrowDown")
+    assert page.locator('[data-name="features.6"].selected').count() == 1
+    assert "features.6" in details.text_content()
+    page.keyboard.press("Escape")
+    assert page.locator(".block.selected").count() == 0
+    page.mouse.move(5, 5)  # away from the diagram, so hover does not fill the panel
+    page.wait_for_function("!document.querySelector('#details').textContent.includes('features.')")
+
+
+def test_layer_table_sorts_and_downloads_csv(session: Session, api) -> None:
+    session.open("vgg16")
+    page = session.page
+    page.click("#tab-table")
+    rows = page.locator("#layer-table tbody tr")
+    summary = api.get("/models/vgg16/summary").json()
+    assert rows.count() == len(summary["layers"])
+    page.click('[data-sort="params"]')  # most parameters first
+    assert rows.first.locator("td.name").text_content() == "classifier"
+    assert rows.nth(1).locator("td.name").text_content() == "classifier.0"
+    assert "138,357,544" in page.locator("#layer-table tfoot").text_content()
+    with page.expect_download() as download:
+        page.click("#dl-csv")
+    assert download.value.suggested_filename == "vgg16_3x224x224_b1.csv"
+    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert len(lines) == len(summary["layers"]) + 1
+    assert lines[0].startswith("index,name,type")
+
+
+def test_drawing_a_digit_gets_a_prediction(session: Session, api) -> None:
+    info = api.get("/models/simplecnn").json()
+    session.open("simplecnn")
+    page = session.page
+    canvas = page.locator("#draw-canvas")
+    box = canvas.bounding_box()
+    assert box is not None
+
+    def at(fx: float, fy: float) -> tuple[float, float]:
+        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+    # A "7": the top bar, then the diagonal stroke, drawn as one mouse stroke.
+    page.mouse.move(*at(0.25, 0.22))
+    page.mouse.down()
+    for point in [(0.45, 0.22), (0.72, 0.22), (0.62, 0.45), (0.52, 0.65), (0.45, 0.85)]:
+        page.mouse.move(*at(*point), steps=6)
+    page.mouse.up()
+
+    top = page.locator("#topk li").first
+    top.wait_for(timeout=20_000)
+    label = top.locator(".topk-label").text_content()
+    assert label in [str(d) for d in range(10)]
+    assert re.fullmatch(r"\d{1,3}\.\d %", top.locator(".topk-prob").text_content())
+    assert page.locator("#topk li").count() == 5
+    assert page.get_attribute("#preview-image", "src").startswith("data:image/png;base64,")
+    assert "forward" in page.locator("#timings").text_content()
+    assert page.is_visible("#untrained-notice") is (not info["trained"])
+    assert session.problems.unexpected() == []
+
+
+def test_untrained_models_carry_an_unmissable_notice(session: Session, api) -> None:
+    untrained = [m for m in api.get("/models").json() if not m["trained"] and m["num_classes"]]
+    assert untrained, "the zoo ships trained weights for SimpleCNN only"
+    session.open(untrained[0]["name"])
+    notice = session.page.locator("#untrained-notice")
+    assert notice.is_visible()
+    assert "random" in notice.text_content()
+    badge = session.page.locator(f'.model-button[data-model="{untrained[0]["name"]}"] .badge')
+    assert badge.text_content() == "random"
+
+
+def test_korean_interface_is_remembered(session: Session) -> None:
+    session.open("resnet18")
+    page = session.page
+    assert page.text_content("#models-heading") == "Models"
+    page.click("#lang-toggle")
+    assert page.text_content("#models-heading") == "모델"
+    assert page.text_content("#tab-table") == "레이어 표"
+    assert page.get_attribute("html", "lang") == "ko"
+    assert "잔차" in page.text_content("#model-description")  # the seed's own words
+    page.reload()
+    session.wait_for_model("resnet18")
+    assert page.text_content("#models-heading") == "모델"
+    session.screenshot("resnet18-ko")
+    page.click("#lang-toggle")
+    assert page.text_content("#models-heading") == "Models"
+    assert session.problems.unexpected() == []
+
+
+@pytest.mark.parametrize("model", ["alexnet"])
+def test_phone_width_stacks_the_page(phone: Session, model: str) -> None:
+    phone.open(model)
+    page = phone.page
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "nothing sticks out sideways at phone width"
+    diagram = page.locator("#diagram-scroll").bounding_box()
+    details = page.locator("#details").bounding_box()
+    assert details["y"] > diagram["y"], "details come below the diagram"
+    phone.screenshot(f"{model}-phone")
+    assert phone.problems.unexpected() == []
