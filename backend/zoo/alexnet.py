@@ -45,3 +45,29 @@ class AlexNet(nn.Module):
 
 def alexnet(num_classes: int = 1000) -> AlexNet:
     return AlexNet(num_classes=num_classes)
+
+
+class AlexNet2GPU(AlexNet):
+    """The paper's two-GPU AlexNet as one tower: grouped convolutions where the GPUs split.
+
+    Krizhevsky et al. (2012), section 3.2 and figure 2: each GPU holds half of every layer's
+    kernels; "the kernels of the second, fourth, and fifth convolutional layers are connected
+    only to those kernel maps in the previous layer which reside on the same GPU", while the
+    third convolutional layer and the fully connected layers take input from both GPUs.
+    In one tower that is `groups=2` on conv2, conv4 and conv5 (each output channel sees half of
+    the input channels). conv1 keeps `groups=1`: each GPU's 48 kernels read the whole RGB image,
+    which is what a single 96-kernel convolution computes. The fully connected layers are split
+    across GPUs too, but every neuron reads all inputs of the previous layer, so they equal the
+    seed's dense layers. Like the seed, no local response normalisation.
+    """
+
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__(num_classes=num_classes)
+        # Same positions and hyper-parameters as the seed's features; only `groups` differs.
+        self.features[3] = nn.Conv2d(96, 256, kernel_size=5, padding=2, groups=2)  # conv2
+        self.features[8] = nn.Conv2d(384, 384, kernel_size=3, padding=1, groups=2)  # conv4
+        self.features[10] = nn.Conv2d(384, 256, kernel_size=3, padding=1, groups=2)  # conv5
+
+
+def alexnet_2gpu(num_classes: int = 1000) -> AlexNet2GPU:
+    return AlexNet2GPU(num_classes=num_classes)

@@ -118,6 +118,47 @@ register(
 )
 register(
     ModelSpec(
+        name="alexnet_2gpu",
+        title="AlexNet (two GPUs)",
+        family="alexnet",
+        builder=alexnet.alexnet_2gpu,
+        dataset=IMAGENET,
+        paper=ALEXNET,
+        description={
+            "en": "AlexNet as the paper trained it on two GPUs, drawn as one network: conv2, "
+            "conv4 and conv5 are grouped convolutions (groups=2), each half connected only to "
+            "the kernel maps on its own GPU; conv3 and the fully connected layers read from "
+            "both. Grouping cuts those layers' weights in half: 60,965,224 parameters against "
+            "the single-column AlexNet's 62,378,344.",
+            "ko": "논문처럼 2개의 GPU로 나누어 학습한 AlexNet. conv2, conv4, conv5는 그룹 합성곱"
+            "(groups=2)으로 같은 GPU의 커널 맵에만 연결되고, conv3과 완전연결층은 두 GPU 모두에서 "
+            "입력을 받음. 그룹으로 나눈 층의 가중치가 절반이 되어 파라미터는 60,965,224개"
+            "(단일 열 AlexNet은 62,378,344개).",
+        },
+    )
+)
+for _depth, _builder in ((18, resnet.plain18), (34, resnet.plain34)):
+    register(
+        ModelSpec(
+            name=f"plain{_depth}",
+            title=f"Plain-{_depth} (CIFAR, no skip connections)",
+            family="resnet",
+            builder=_builder,
+            dataset=CIFAR10,
+            paper=RESNET,
+            description={
+                "en": f"ResNet-{_depth}'s layers with every skip connection removed (and so no "
+                "1×1 downsample shortcuts): the plain network He et al. compare against. "
+                "Without the added input, gradients must pass through every layer on the way "
+                "back — the vanishing-gradient lesson.",
+                "ko": f"ResNet-{_depth}에서 skip connection(잔차 연결)을 모두 뺀 plain "
+                "네트워크(1×1 downsample 지름길도 없음). 입력을 더해주는 길이 없으니 역전파 시 "
+                "기울기가 모든 층을 거쳐야 함 — 기울기 소실(Vanishing Gradient) 비교용.",
+            },
+        )
+    )
+register(
+    ModelSpec(
         name="basicblock",
         title="Residual block (identity shortcut)",
         family="resnet",

@@ -1,7 +1,9 @@
 """ResNet for CIFAR-10 from the seed: residual `BasicBlock`s with an optional 1×1 downsample.
 
 Also the seed's first, identity-only block (`IdentityBlock` here, `BasicBlock(in_channels)` in
-the seed), which it uses to explain the skip connection before the full ResNet.
+the seed), which it uses to explain the skip connection before the full ResNet, and the
+"plain" twins (`PlainBlock`, `plain18`, `plain34`): the same layers without the skip connection,
+for the vanishing-gradient comparison.
 """
 
 import torch
@@ -58,6 +60,28 @@ class BasicBlock(nn.Module):
         return F.relu(out)
 
 
+class PlainBlock(BasicBlock):
+    """BasicBlock's twin without the skip connection: the same two convolutions, nothing added.
+
+    He et al. (2015) compare such "plain" networks with ResNets of the same depth. There is no
+    shortcut, so no 1×1 downsample either: `_make_layer` may offer one, and it is dropped.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        stride: int = 1,
+        downsample: nn.Module | None = None,
+    ) -> None:
+        super().__init__(in_channels, out_channels, stride, downsample=None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out)  # no "out += identity": nothing carries the input past the block
+
+
 class ResNet(nn.Module):
     def __init__(self, block: type[BasicBlock], layers: list[int], num_classes: int = 10) -> None:
         super().__init__()  # CIFAR10 기준
@@ -112,3 +136,13 @@ def resnet18(num_classes: int = 10) -> ResNet:
 
 def resnet34(num_classes: int = 10) -> ResNet:
     return ResNet(BasicBlock, [3, 4, 6, 3], num_classes=num_classes)
+
+
+def plain18(num_classes: int = 10) -> ResNet:
+    """ResNet-18's layers with every skip connection removed."""
+    return ResNet(PlainBlock, [2, 2, 2, 2], num_classes=num_classes)
+
+
+def plain34(num_classes: int = 10) -> ResNet:
+    """ResNet-34's layers with every skip connection removed."""
+    return ResNet(PlainBlock, [3, 4, 6, 3], num_classes=num_classes)
