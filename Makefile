@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The frontend's pure modules (layout, formatting) run under Node's built-in test runner.
+NODE ?= node
 
 .PHONY: install install-dev run test lint format bench clean
 
@@ -27,6 +29,7 @@ lint: install-dev
 	$(PY) -m ruff check backend tests bench
 
 test: lint
+	$(NODE) --test frontend/tests/
 	$(PY) -m pytest
 
 format: install-dev

@@ -47,7 +47,10 @@ function macsValue(row, t) {
   const parts = [span('num', `${formatCompact(row.mult_adds)}`)];
   if (row.mult_adds >= 1000) parts.push(span('muted', ` (${formatInt(row.mult_adds)})`));
   const formula = row.is_leaf ? multAddsFormula(row) : null;
-  if (formula && formula.matches) parts.push(span('formula', ` = ${formula.text}`));
+  // "= 102,764,544" after 102,764,544 explains nothing: only products are worth showing.
+  if (formula && formula.matches && formula.text.includes('×')) {
+    parts.push(span('formula', ` = ${formula.text}`));
+  }
   if (row.mult_adds === 0 && row.is_leaf) parts.push(span('muted', ` — ${t('details.macsNote')}`));
   return parts;
 }
@@ -91,8 +94,11 @@ export function renderDetails(container, block, { t, summary }) {
     }
     const hparams = Object.entries(row.hparams ?? {});
     if (hparams.length > 0) {
-      const text = hparams.map(([k, v]) => `${k} ${hparamText(v)}`).join(', ');
-      entry(list, t('details.hparams'), span('hparams', text));
+      const items = hparams.map(([k, v]) => span('hparam', `${k} ${hparamText(v)}`));
+      const all = document.createElement('span');
+      all.className = 'hparams';
+      items.forEach((item, i) => all.append(...(i ? [' · ', item] : [item])));
+      entry(list, t('details.hparams'), all);
     }
   }
   container.append(list);

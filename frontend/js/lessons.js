@@ -4,6 +4,7 @@
  * (the spatial path and the heaviest layer), so they follow the controls.
  */
 
+import { isResidualType } from './diagram/kinds.js';
 import { formatInt, formatPercent, spatialSize } from './format.js';
 
 export const LESSONS = {
@@ -43,6 +44,19 @@ export const LESSONS = {
       '첫 완전연결층(classifier.0, 25,088 → 4,096)이 전체 파라미터의 약 4분의 3을 차지합니다. 비중 막대를 보세요. 구조가 단순하고 통일감 있어서 전이학습(Transfer Learning) 용으로 가장 널리 쓰였습니다.',
     ],
   },
+  // ResNet's twins without shortcuts (same layers, no ⊕): the seed's vanishing-gradient lesson.
+  plain: {
+    en: [
+      'The same stages and layers as the ResNet beside it, but no skip connections: every block is just conv-BN-ReLU-conv-BN-ReLU, so no arcs and no ⊕ in the diagram.',
+      'Gradients must pass back through every layer: each multiplies them by its derivative, and many factors below 1 shrink them towards 0 before they reach the first layers (vanishing gradient, degradation).',
+      'Put it next to its ResNet: same parameter count within a few downsample convolutions, yet the plain net trains worse as it gets deeper — the reason ResNet adds the input back.',
+    ],
+    ko: [
+      '옆의 ResNet과 단계와 레이어는 같지만 skip connection이 없습니다. 블록은 conv-BN-ReLU-conv-BN-ReLU뿐이라 다이어그램에 호와 ⊕가 없습니다.',
+      '기울기는 모든 층을 거꾸로 지나야 합니다. 각 층의 미분값이 곱해지고, 0보다 작은 수를 계속 곱하면 앞쪽 층에 도달할 때쯤 gradient ≈ 0이 됩니다(기울기 소실, degradation).',
+      'ResNet과 나란히 보세요. 파라미터 수는 downsample 합성곱 몇 개 차이뿐인데, plain 네트워크는 깊어질수록 오히려 학습이 잘 안 됩니다. ResNet이 입력을 다시 더해 주는 이유입니다.',
+    ],
+  },
   resnet: {
     en: [
       'Plain CNNs got worse as they got deeper (vanishing gradients, degradation). ResNet adds each block’s input to its output — the skip connection — so networks hundreds of layers deep still train.',
@@ -79,6 +93,15 @@ export function heaviestLayer(summary) {
   return best;
 }
 
+/** Which lessons fit: a ResNet-family net whose blocks add nothing back is a plain twin. */
+export function lessonKey(model, summary) {
+  if (model.family === 'resnet' && summary) {
+    const containers = summary.layers.filter((r) => !r.is_leaf && r.depth === 2);
+    if (containers.length > 0 && !containers.some((r) => isResidualType(r.type))) return 'plain';
+  }
+  return model.family;
+}
+
 function paragraph(text, cls) {
   const p = document.createElement('p');
   p.textContent = text;
@@ -89,7 +112,7 @@ function paragraph(text, cls) {
 export function renderLessons(container, { model, summary, lang, t }) {
   container.replaceChildren();
   if (!model) return;
-  const lessons = LESSONS[model.family] ?? LESSONS[model.name];
+  const lessons = LESSONS[lessonKey(model, summary)];
   if (summary) {
     const facts = document.createElement('div');
     facts.className = 'lesson-facts';

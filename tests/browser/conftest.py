@@ -122,10 +122,10 @@ class Session:
         selector = f'#diagram-scroll[data-model="{model}"]' if model else "#diagram-scroll[data-model]"
         self.page.wait_for_selector(f"{selector} svg.diagram", timeout=20_000)
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, full_page: bool = False) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path))
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
 

@@ -112,6 +112,11 @@ def test_vgg16_classifier0_stands_out_in_the_share_column(session: Session) -> N
     assert heavy.count() == 1
     assert heavy.text_content() == "74.3 %"
     assert page.locator(".block.heavy").get_attribute("data-name") == "classifier.0"
+    page.click('[data-name="classifier.0"]')
+    details = page.locator("#details").text_content()
+    assert "102,764,544 = 25,088×4,096 + 4,096" in details
+    assert "74.3 %" in details
+    session.screenshot("vgg16-classifier0")
 
 
 def test_clicking_and_keys_show_layer_details(session: Session) -> None:
@@ -219,5 +224,5 @@ def test_phone_width_stacks_the_page(phone: Session, model: str) -> None:
     diagram = page.locator("#diagram-scroll").bounding_box()
     details = page.locator("#details").bounding_box()
     assert details["y"] > diagram["y"], "details come below the diagram"
-    phone.screenshot(f"{model}-phone")
+    phone.screenshot(f"{model}-phone", full_page=True)
     assert phone.problems.unexpected() == []

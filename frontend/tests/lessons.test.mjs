@@ -1,0 +1,33 @@
+/** The facts the lessons panel computes from a summary. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
+import { heaviestLayer, lessonKey, LESSONS, spatialPath } from '../js/lessons.js';
+import { fixture } from './helpers.mjs';
+
+it('spatial path down each network', () => {
+  assert.equal(spatialPath(fixture('alexnet')), '224 → 55 → 27 → 13 → 6');
+  assert.equal(spatialPath(fixture('vgg16')), '224 → 112 → 56 → 28 → 14 → 7');
+  assert.equal(spatialPath(fixture('resnet18')), '32 → 16 → 8 → 4 → 1');
+  assert.equal(spatialPath(fixture('simplecnn')), '28 → 14 → 7');
+});
+
+it('heaviest layer', () => {
+  assert.equal(heaviestLayer(fixture('vgg16')).name, 'classifier.0');
+  assert.equal(heaviestLayer(fixture('alexnet')).name, 'classifier.1');
+  assert.equal(heaviestLayer(fixture('simplecnn')).name, 'fc1');
+});
+
+it('lessons for every family, in both languages', () => {
+  const resnet = { family: 'resnet' };
+  assert.equal(lessonKey(resnet, fixture('resnet18')), 'resnet');
+  assert.equal(lessonKey(resnet, fixture('basicblock')), 'resnet');
+  const plain = structuredClone(fixture('resnet18'));
+  for (const row of plain.layers) if (row.type === 'BasicBlock') row.type = 'PlainBlock';
+  assert.equal(lessonKey(resnet, plain), 'plain');
+  assert.equal(lessonKey({ family: 'vgg' }, fixture('vgg16')), 'vgg');
+  for (const [key, text] of Object.entries(LESSONS)) {
+    assert.equal(text.en.length, text.ko.length, `${key}: as many Korean lessons as English`);
+    assert.ok(text.ko.every((line) => /[가-힣]/.test(line)), `${key}: Korean text is Korean`);
+  }
+});
