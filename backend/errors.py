@@ -30,3 +30,24 @@ class InputSizeError(ExplorerError):
 
 class NotAClassifierError(ExplorerError):
     """A building block (no classes, no labels) asked to do a classifier's job."""
+
+
+class ImageRejectedError(ExplorerError):
+    """An upload the server will not turn into an image; subclasses say why."""
+
+
+class ImageTooLargeError(ImageRejectedError):
+    """An allowed format, but too many bytes or declared pixels."""
+
+
+class UnsupportedFormatError(ImageRejectedError):
+    """A real file format outside the allow-list (SVG, PDF, TIFF...), or a request body type
+    the endpoint does not take."""
+
+
+class UndecodableImageError(ImageRejectedError):
+    """Empty, truncated, zero-size, corrupt, or not an image at all."""
+
+
+class ModelUnavailableError(ExplorerError):
+    """The model cannot run right now (too many requests waiting, out of memory)."""

@@ -1,0 +1,324 @@
+"""Turning untrusted bytes into a PIL image: format sniffing, caps, decoding, mode conversion.
+
+Order matters for safety: the format is decided by magic bytes (never by a file name or a
+declared content type), the declared size is checked against our pixel cap before a single
+pixel is decoded, and Pillow is only ever asked to open the one allow-listed format the bytes
+claim to be. Every refusal is an `ImageRejectedError` subclass whose detail says what was wrong
+and what is accepted.
+"""
+
+import base64
+import binascii
+import io
+import re
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from backend.errors import ImageTooLargeError, UndecodableImageError, UnsupportedFormatError
+
+# Pillow format name -> the name people know it by. The allow-list of the whole service.
+ALLOWED_FORMATS: dict[str, str] = {
+    "PNG": "PNG",
+    "JPEG": "JPEG",
+    "GIF": "GIF",
+    "WEBP": "WebP",
+    "BMP": "BMP",
+}
+ACCEPTED = "PNG, JPEG, GIF (first frame), WebP or BMP"
+
+# Known formats we refuse (415) as opposed to bytes that are no image at all (422).
+_REFUSED_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"II*\x00", 0, "TIFF"),
+    (b"MM\x00*", 0, "TIFF"),
+    (b"%PDF", 0, "PDF"),
+    (b"8BPS", 0, "Photoshop PSD"),
+    (b"\x00\x00\x01\x00", 0, "ICO"),
+    (b"\x00\x00\x02\x00", 0, "CUR"),
+    (b"\x00\x00\x00\x0cjP  ", 0, "JPEG 2000"),
+    (b"\xff\x4f\xff\x51", 0, "JPEG 2000"),
+    (b"\xff\x0a", 0, "JPEG XL"),
+    (b"\x00\x00\x00\x0cJXL ", 0, "JPEG XL"),
+    (b"qoif", 0, "QOI"),
+    (b"DDS ", 0, "DDS"),
+    (b"#?RADIANCE", 0, "Radiance HDR"),
+    (b"\x76\x2f\x31\x01", 0, "OpenEXR"),
+    (b"%!PS", 0, "PostScript"),
+    (b"PK\x03\x04", 0, "ZIP archive"),
+)
+_ISOBMFF_BRANDS = {
+    b"heic": "HEIC",
+    b"heix": "HEIC",
+    b"mif1": "HEIF",
+    b"msf1": "HEIF",
+    b"avif": "AVIF",
+    b"avis": "AVIF",
+}
+_SVG_PATTERN = re.compile(rb"<svg[\s>]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    max_bytes: int  # size of the encoded file
+    max_pixels: int  # width × height as declared by the file's header
+
+    def describe_bytes(self) -> str:
+        return _human_bytes(self.max_bytes)
+
+
+def _human_bytes(n: int) -> str:
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.3g} MiB"
+    if n >= 1 << 10:
+        return f"{n / (1 << 10):.3g} KiB"
+    return f"{n} bytes"
+
+
+def sniff_format(data: bytes) -> str:
+    """The allow-listed Pillow format the bytes start like; raises for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data.startswith(b"BM") and len(data) >= 26:
+        return "BMP"
+    refused = _refused_format(data)
+    if refused:
+        raise UnsupportedFormatError(
+            f"{refused} files are not accepted; send a {ACCEPTED} image.", format=refused
+        )
+    raise UndecodableImageError(
+        f"The upload is not an image in a known format (its first bytes match no {ACCEPTED} "
+        "signature); send one of those.",
+    )
+
+
+def _refused_format(data: bytes) -> str | None:
+    for signature, offset, name in _REFUSED_SIGNATURES:
+        if data[offset : offset + len(signature)] == signature:
+            return name
+    if data[4:8] == b"ftyp" and data[8:12] in _ISOBMFF_BRANDS:
+        return _ISOBMFF_BRANDS[data[8:12]]
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"<?xml", b"<svg", b"<!DOCTYPE svg")) and _SVG_PATTERN.search(head):
+        return "SVG"
+    return None
+
+
+def declared_size(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """(width, height) read from the header without decoding, where the layout is simple;
+    None when the header is too short or the layout is not parsed here (Pillow checks then)."""
+    try:
+        if fmt == "PNG" and data[12:16] == b"IHDR":
+            return struct.unpack(">II", data[16:24])
+        if fmt == "GIF":
+            return struct.unpack("<HH", data[6:10])
+        if fmt == "BMP":
+            width, height = struct.unpack("<ii", data[18:26])
+            return abs(width), abs(height)  # negative height: a top-down bitmap
+        if fmt == "WEBP":
+            return _webp_size(data)
+        if fmt == "JPEG":
+            return _jpeg_size(data)
+    except struct.error:
+        return None
+    return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    chunk = data[12:16]
+    if chunk == b"VP8X":
+        w = int.from_bytes(data[24:27], "little") + 1
+        h = int.from_bytes(data[27:30], "little") + 1
+        return w, h
+    if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
+        w, h = struct.unpack("<HH", data[26:30])
+        return w & 0x3FFF, h & 0x3FFF
+    if chunk == b"VP8L" and data[20:21] == b"\x2f":
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """Walk the marker segments to the first start-of-frame (SOF0–SOF15 but DHT/JPG/DAC)."""
+    i = 2
+    while i + 9 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return width, height
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        i += 2 + struct.unpack(">H", data[i + 2 : i + 4])[0]
+    return None
+
+
+def _check_dimensions(width: int, height: int, fmt: str, limits: ImageLimits) -> None:
+    name = ALLOWED_FORMATS[fmt]
+    if width == 0 or height == 0:
+        raise UndecodableImageError(
+            f"The {name} declares a zero-size image ({width}×{height} px); send an image with "
+            f"at least one pixel ({ACCEPTED}).",
+            width=width,
+            height=height,
+        )
+    if width * height > limits.max_pixels:
+        raise ImageTooLargeError(
+            f"The {name} declares {width}×{height} px ({width * height / 1e6:.1f} megapixels), "
+            f"more than the {limits.max_pixels / 1e6:.1f} megapixels accepted; send a smaller "
+            f"{ACCEPTED} image.",
+            width=width,
+            height=height,
+            max_pixels=limits.max_pixels,
+        )
+
+
+def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None) -> Image.Image:
+    """Bytes of an uploaded file -> an upright "L" or "RGB" image (first frame of animations).
+
+    `draft_size` lets a JPEG decode at a reduced scale (Pillow's `draft`) when the caller will
+    shrink it to about that many pixels on its shorter side anyway: a 12-megapixel photo decodes
+    ~3× faster.
+    """
+    if not data:
+        raise UndecodableImageError(f"The upload is empty; send a {ACCEPTED} image.")
+    if len(data) > limits.max_bytes:
+        raise ImageTooLargeError(
+            f"The file is {_human_bytes(len(data))}, more than the {limits.describe_bytes()} "
+            f"accepted; send a smaller {ACCEPTED} image.",
+            max_bytes=limits.max_bytes,
+        )
+    fmt = sniff_format(data)
+    name = ALLOWED_FORMATS[fmt]
+    size = declared_size(data, fmt)
+    if size is not None:
+        _check_dimensions(*size, fmt, limits)
+    try:
+        image = Image.open(io.BytesIO(data), formats=[fmt])
+    except Image.DecompressionBombError as exc:  # only reachable where we could not peek
+        raise ImageTooLargeError(
+            f"The {name} declares too many pixels ({exc}); send a smaller {ACCEPTED} image.",
+            max_pixels=limits.max_pixels,
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
+        raise UndecodableImageError(
+            f"The file starts like a {name} but its header is corrupt; send a complete "
+            f"{ACCEPTED} image.",
+            format=name,
+        ) from None
+    _check_dimensions(*image.size, fmt, limits)
+    if draft_size and fmt == "JPEG":
+        image.draft(image.mode, (draft_size, draft_size))  # same mode, only a smaller scale
+    try:
+        image.load()  # the first frame only: `open` leaves animated files on frame 0
+        image = ImageOps.exif_transpose(image)
+    except Image.DecompressionBombError:
+        raise ImageTooLargeError(
+            f"The {name} has too many pixels; send a smaller {ACCEPTED} image.",
+            max_pixels=limits.max_pixels,
+        ) from None
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError, MemoryError):
+        # "image file is truncated", broken compressed streams, bad palettes...
+        raise UndecodableImageError(
+            f"The {name} is truncated or corrupt and could not be decoded; send a complete "
+            f"{ACCEPTED} image.",
+            format=name,
+        ) from None
+    return to_rgb_or_l(image)
+
+
+def to_rgb_or_l(image: Image.Image) -> Image.Image:
+    """Every Pillow mode, converted on purpose to "L" (one channel) or "RGB".
+
+    - transparency (RGBA, LA, PA, P with a transparent colour) is flattened onto a background
+      chosen to contrast with what is drawn: light strokes on a transparent canvas go onto
+      black, dark ones onto white, so a drawing never disappears into its background;
+    - 16-bit ("I;16*") and 32-bit ("I") integers are scaled from the 16-bit range, the range
+      PNG stores them in; floats ("F") are read as 0–1 when they fit there, else 0–255;
+    - "1" becomes 0/255, "CMYK", "YCbCr", "LAB", "HSV" go through Pillow's RGB conversion.
+    """
+    mode = image.mode
+    if mode in ("L", "RGB"):
+        return image
+    if mode == "1":
+        return image.convert("L")
+    if mode == "P":
+        has_alpha = "transparency" in image.info or image.palette.mode == "RGBA"
+        return _flatten_alpha(image.convert("RGBA")) if has_alpha else image.convert("RGB")
+    if mode in ("RGBA", "RGBa", "LA", "La", "PA"):
+        return _flatten_alpha(image.convert("RGBA"))
+    if mode.startswith("I;16") or mode == "I":
+        return _scaled_to_l(image, 65535.0)
+    if mode == "F":
+        return _scaled_to_l(image, None)
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, HSV, RGBX
+
+
+def _flatten_alpha(rgba: Image.Image) -> Image.Image:
+    pixels = np.asarray(rgba, dtype=np.float32)
+    alpha = pixels[..., 3:4] / 255.0
+    luma = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    visible = alpha[..., 0] > 0.5
+    drawn_light = visible.any() and float(luma[visible].mean()) > 127.5
+    background = 0.0 if drawn_light else 255.0
+    rgb = pixels[..., :3] * alpha + background * (1.0 - alpha)
+    return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
+def _scaled_to_l(image: Image.Image, full_scale: float | None) -> Image.Image:
+    values = np.asarray(image, dtype=np.float64)
+    if full_scale is None:  # float image: 0–1 if it fits, else treat as 0–255
+        finite = values[np.isfinite(values)]
+        top = float(finite.max()) if finite.size else 0.0
+        bottom = float(finite.min()) if finite.size else 0.0
+        full_scale = 1.0 if bottom >= 0.0 and top <= 1.0 else 255.0
+        values = np.nan_to_num(values, nan=0.0, posinf=full_scale, neginf=0.0)
+    scaled = np.clip(values / full_scale * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return Image.fromarray(scaled, "L")
+
+
+DATA_URL = re.compile(r"^data:(?P<type>[\w.+/-]*)(?P<params>(;[\w.+-]+=[\w.+-]+)*);base64,", re.I)
+
+
+def decode_data_url(text: str, limits: ImageLimits) -> bytes:
+    """`data:image/png;base64,...` -> the file's bytes. The declared type is ignored: the
+    bytes' own signature decides the format later."""
+    match = DATA_URL.match(text.strip()[:200])
+    if not match:
+        raise UndecodableImageError(
+            "The image must be a base64 data URL such as 'data:image/png;base64,iVBOR...' "
+            f"holding a {ACCEPTED} file."
+        )
+    payload = text.strip()[match.end() :]
+    if len(payload) * 3 // 4 > limits.max_bytes + 3:
+        raise ImageTooLargeError(
+            f"The data URL holds more than the {limits.describe_bytes()} accepted; send a "
+            f"smaller {ACCEPTED} image.",
+            max_bytes=limits.max_bytes,
+        )
+    try:
+        return base64.b64decode("".join(payload.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise UndecodableImageError(
+            f"The data URL's base64 payload is malformed; encode the whole {ACCEPTED} file "
+            "with standard base64."
+        ) from None
+
+
+def to_data_url(image: Image.Image) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

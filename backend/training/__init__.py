@@ -1,0 +1,1 @@
+"""Training the zoo's classifiers: data sets, augmentation, the loop (`python -m backend.train`)."""
