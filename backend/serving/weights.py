@@ -1,0 +1,195 @@
+"""Checkpoints: which model has trained weights, where they come from, and loading them safely.
+
+A checkpoint is a state dict saved with `torch.save(model.state_dict(), path)`. Two places are
+looked in, the user's first: `<WEIGHTS_DIR>/<name>.pt`, then the repository's shipped
+`backend/weights/<name>.pt`. Files are opened with `torch.load(weights_only=True)` (no pickled
+code runs) and, at start-up, memory-mapped and compared key by key and shape by shape with an
+instance built on the `meta` device, so `/models` can say `trained` truthfully without reading
+hundreds of megabytes. A file that does not fit is logged and skipped; the server keeps serving.
+torchvision's ImageNet `vgg16` state dict fits the zoo's `vgg16` as is (same module names).
+"""
+
+import logging
+import threading
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+from backend.zoo import ModelSpec
+
+log = logging.getLogger(__name__)
+
+SHIPPED_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+# Wrappers training scripts commonly save around the state dict itself.
+_WRAPPER_KEYS = ("state_dict", "model_state_dict", "model")
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be read or does not fit its model; the message says why."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    model: str
+    path: Path
+    source: str  # "user" (WEIGHTS_DIR) or "shipped" (backend/weights)
+
+
+def read_state_dict(path: Path, map_location: str | torch.device = "cpu") -> dict[str, Tensor]:
+    """The tensors of a checkpoint file, memory-mapped when the file format allows it."""
+    try:
+        # mmap needs the zip format (torch ≥ 1.6); older files such as torchvision's 2017
+        # vgg16-397923af.pth are read whole.
+        mmap = zipfile.is_zipfile(path)
+        loaded = torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
+    except Exception as exc:  # unpickling refusals, truncated zips, not a torch file...
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise CheckpointError(
+            f"cannot be read as a state dict with torch.load(weights_only=True) "
+            f"({type(exc).__name__}: {first_line[:200]})"
+        ) from exc
+    return _unwrap(loaded)
+
+
+def _unwrap(loaded: object) -> dict[str, Tensor]:
+    if isinstance(loaded, Mapping):
+        for key in _WRAPPER_KEYS:
+            inner = loaded.get(key)
+            if isinstance(inner, Mapping) and inner and all(isinstance(k, str) for k in inner):
+                loaded = inner
+                break
+    if not isinstance(loaded, Mapping) or not loaded:
+        raise CheckpointError(
+            f"holds a {type(loaded).__name__}, not a state dict "
+            "(save one with torch.save(model.state_dict(), path))"
+        )
+    state = dict(loaded)
+    if all(k.startswith("module.") for k in state):  # saved from nn.DataParallel
+        state = {k.removeprefix("module."): v for k, v in state.items()}
+    not_tensors = [k for k, v in state.items() if not isinstance(v, Tensor)]
+    if not_tensors:
+        raise CheckpointError(f"has entries that are not tensors: {', '.join(not_tensors[:3])}")
+    return state
+
+
+def expected_shapes(spec: ModelSpec) -> dict[str, torch.Size]:
+    """Every state-dict key of the model and its shape, from an instance on the meta device."""
+    with torch.device("meta"):
+        model = spec.build()
+    return {k: v.shape for k, v in model.state_dict().items()}
+
+
+def mismatch(expected: Mapping[str, torch.Size], state: Mapping[str, Tensor]) -> str | None:
+    """One sentence on how `state` differs from `expected`, or None when it fits exactly."""
+    problems = []
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    if missing:
+        problems.append(f"{len(missing)} missing key(s), e.g. {', '.join(missing[:3])}")
+    if unexpected:
+        problems.append(f"{len(unexpected)} unexpected key(s), e.g. {', '.join(unexpected[:3])}")
+    for key, shape in expected.items():
+        if key in state and state[key].shape != shape:
+            problems.append(
+                f"{key} is {list(state[key].shape)} in the file but {list(shape)} in the model"
+            )
+            break
+    return "; ".join(problems) or None
+
+
+class WeightStore:
+    """Knows, per model name, the checkpoint that fits (if any). Thread-safe."""
+
+    def __init__(self, user_dir: Path, shipped_dir: Path = SHIPPED_WEIGHTS_DIR) -> None:
+        self.user_dir = user_dir
+        self.shipped_dir = shipped_dir
+        self._found: dict[str, Checkpoint] = {}
+        self._lock = threading.Lock()
+
+    def scan(self, specs: Iterable[ModelSpec]) -> dict[str, Checkpoint]:
+        """Validates the candidate checkpoints of every classifier; returns those that fit."""
+        classifiers = [s for s in specs if s.is_classifier]
+        found: dict[str, Checkpoint] = {}
+        for spec in classifiers:
+            checkpoint = self._first_fitting(spec)
+            if checkpoint is not None:
+                found[spec.name] = checkpoint
+        untrained = [s.name for s in classifiers if s.name not in found]
+        if untrained:
+            log.info("weights: random weights (trained: false) for %s", ", ".join(untrained))
+        self._report_strays({s.name for s in classifiers})
+        with self._lock:
+            self._found = found
+        return dict(found)
+
+    def _candidates(self, name: str) -> list[Checkpoint]:
+        candidates = [
+            Checkpoint(name, self.user_dir / f"{name}.pt", "user"),
+            Checkpoint(name, self.shipped_dir / f"{name}.pt", "shipped"),
+        ]
+        return [c for c in candidates if c.path.is_file()]
+
+    def _first_fitting(self, spec: ModelSpec) -> Checkpoint | None:
+        candidates = self._candidates(spec.name)
+        if not candidates:
+            return None
+        shapes = expected_shapes(spec)
+        for i, checkpoint in enumerate(candidates):
+            try:
+                problem = mismatch(shapes, read_state_dict(checkpoint.path))
+            except CheckpointError as exc:
+                problem = str(exc)
+            if problem is None:
+                log.info("weights: %s <- %s (%s)", spec.name, checkpoint.path, checkpoint.source)
+                return checkpoint
+            fallback = (
+                f"trying {candidates[i + 1].path}"
+                if i + 1 < len(candidates)
+                else f"{spec.name} runs with random weights (trained: false)"
+            )
+            log.warning(
+                "weights: %s does not fit %s: %s; %s.",
+                checkpoint.path,
+                spec.name,
+                problem,
+                fallback,
+            )
+        return None
+
+    def _report_strays(self, names: set[str]) -> None:
+        if not self.user_dir.is_dir():
+            return
+        for path in sorted(self.user_dir.iterdir()):
+            looks_like_checkpoint = path.suffix in (".pt", ".pth", ".ckpt", ".bin")
+            if looks_like_checkpoint and not (path.suffix == ".pt" and path.stem in names):
+                log.warning(
+                    "weights: ignoring %s: checkpoints are named <model>.pt, model one of %s",
+                    path,
+                    ", ".join(sorted(names)),
+                )
+
+    def is_trained(self, name: str) -> bool:
+        with self._lock:
+            return name in self._found
+
+    def checkpoint(self, name: str) -> Checkpoint | None:
+        with self._lock:
+            return self._found.get(name)
+
+    def forget(self, name: str, reason: str) -> None:
+        """A checkpoint that failed to load after the scan (changed on disk, say)."""
+        with self._lock:
+            checkpoint = self._found.pop(name, None)
+        if checkpoint is not None:
+            log.warning(
+                "weights: %s could not be loaded into %s: %s; %s now runs with random weights "
+                "(trained: false).",
+                checkpoint.path,
+                name,
+                reason,
+                name,
+            )
