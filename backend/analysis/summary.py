@@ -16,6 +16,7 @@ from torch import nn
 from torchinfo.layer_info import LayerInfo
 
 from backend.analysis.shapes import build_on_meta, explain_failure, probe, valid_square_sizes
+from backend.analysis.transfer import is_frozen, resolve_freeze, top_level_modules
 from backend.errors import InputSizeError, InvalidParameterError, NotAClassifierError
 from backend.zoo.registry import ModelSpec, get_spec
 
@@ -35,6 +36,9 @@ class LayerRow(BaseModel):
     mult_adds: int
     kernel_size: list[int] | None
     hparams: dict[str, Any] = Field(description="Key hyper-parameters (stride, padding, ...).")
+    trainable: bool = Field(
+        default=True, description="False inside a frozen module (transfer learning: `freeze`)."
+    )
 
 
 class SummaryTotals(BaseModel):
@@ -45,6 +49,7 @@ class SummaryTotals(BaseModel):
     forward_backward_bytes: int
     param_bytes: int
     total_bytes: int
+    frozen_params: int = Field(default=0, description="params − trainable_params.")
 
 
 class ModelSummary(BaseModel):
@@ -56,6 +61,7 @@ class ModelSummary(BaseModel):
     layers: list[LayerRow]
     totals: SummaryTotals
     warnings: list[str]
+    frozen: list[str] = Field(default=[], description="Top-level modules frozen (`freeze`).")
 
 
 class SummaryParams(BaseModel, frozen=True):
@@ -63,6 +69,7 @@ class SummaryParams(BaseModel, frozen=True):
     height: int
     width: int
     num_classes: int | None
+    freeze: tuple[str, ...] = ()  # top-level module names (transfer.resolve_freeze)
 
 
 # torchinfo keeps module-global state (a forward-pass cache keyed on class name that also keeps
@@ -185,6 +192,12 @@ def check_params(spec: ModelSpec, params: SummaryParams, caps: "SummaryCaps") ->
                 f"got {params.num_classes}.",
                 field="num_classes",
             )
+    if params.freeze and resolve_freeze(spec, list(params.freeze)) != params.freeze:
+        raise InvalidParameterError(
+            f"freeze must list top-level modules of {spec.name} in model order: "
+            f"{', '.join(top_level_modules(spec))}.",
+            field="freeze",
+        )
 
 
 class SummaryCaps(BaseModel, frozen=True):
@@ -194,12 +207,15 @@ class SummaryCaps(BaseModel, frozen=True):
 
 
 @lru_cache(maxsize=32)
-def _meta_model(name: str, num_classes: int | None) -> nn.Module:
-    """One weightless instance per architecture and class count, reused under the lock.
+def _meta_model(name: str, num_classes: int | None, freeze: tuple[str, ...] = ()) -> nn.Module:
+    """One weightless instance per architecture, class count and frozen set, reused under the lock.
 
     Shared between requests: never mutate it (requires_grad, modules); copy it first.
     """
-    return build_on_meta(get_spec(name), num_classes)
+    model = build_on_meta(get_spec(name), num_classes)
+    for module_name in freeze:  # transfer learning: these weights get no gradient
+        model.get_submodule(module_name).requires_grad_(False)
+    return model
 
 
 def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> ModelSummary:
@@ -207,7 +223,7 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
     check_params(spec, params, caps)
     channels = spec.default_input_shape[0]
     input_shape = (params.batch_size, channels, params.height, params.width)
-    model = _meta_model(spec.name, params.num_classes)
+    model = _meta_model(spec.name, params.num_classes, params.freeze)
     with _TORCHINFO_LOCK:  # the cached instance is hooked by torchinfo and probe: one at a time
         try:
             # input_data on meta, not input_size: torchinfo would torch.rand() the input on the
@@ -236,6 +252,11 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
     layers = _with_container_mult_adds(
         [_row(i, info) for i, info in enumerate(stats.summary_list[1:])]
     )
+    if params.freeze:
+        layers = [
+            r.model_copy(update={"trainable": False}) if is_frozen(r.name, params.freeze) else r
+            for r in layers
+        ]
     params_total = sum(p.numel() for p in model.parameters())
     trainable_total = sum(p.numel() for p in model.parameters() if p.requires_grad)
     output_shape = _shape(stats.summary_list[0].output_size)
@@ -266,8 +287,10 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
             forward_backward_bytes=fwd_bytes,
             param_bytes=param_bytes,
             total_bytes=input_bytes + fwd_bytes + param_bytes,
+            frozen_params=params_total - trainable_total,
         ),
         warnings=warnings,
+        frozen=list(params.freeze),
     )
 
 

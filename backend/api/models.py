@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 from backend.analysis.shapes import param_count
 from backend.analysis.summary import ModelSummary, SummaryParams
+from backend.analysis.transfer import resolve_freeze
 from backend.api.deps import SummariesDep
 from backend.api.schemas import ErrorResponse, ModelInfo, PaperInfo
 from backend.zoo import ModelSpec, all_specs, get_spec
@@ -50,6 +51,15 @@ def get_model(name: str, request: Request) -> ModelInfo:
 
 
 Size = Annotated[int | None, Query(ge=1, description="Input side in px (default: the model's).")]
+Freeze = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        description="Transfer learning: comma-separated top-level modules to freeze (e.g. "
+        "`features`), or `feature_extractor` for every module before the head. Rows inside "
+        "get `trainable: false`; totals split into trainable_params and frozen_params.",
+    ),
+]
 
 
 @router.get(
@@ -72,6 +82,7 @@ def get_summary(
     batch_size: Annotated[int, Query(ge=1)] = 1,
     num_classes: Annotated[int | None, Query(ge=1)] = None,
     depth: Annotated[int | None, Query(ge=1, le=99, description="Nesting depth kept.")] = None,
+    freeze: Freeze = None,
 ) -> ModelSummary:
     spec = get_spec(name)
     _, default_h, default_w = spec.default_input_shape
@@ -80,5 +91,6 @@ def get_summary(
         height=height or default_h,
         width=width or default_w,
         num_classes=num_classes,
+        freeze=resolve_freeze(spec, freeze.split(",")) if freeze else (),
     )
     return summaries.get(spec, params, depth)
