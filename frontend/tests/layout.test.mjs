@@ -291,6 +291,18 @@ describe('parameter share', () => {
     assert.ok(Math.abs(sum - 1) < 1e-9, 'leaf shares add up to the whole');
   });
 
+  it('share rows never overlap, even beside a downsample path', () => {
+    for (const name of ['resnet18', 'resnet34', 'vgg16']) {
+      const ys = layoutSummary(fixture(name))
+        .blocks.filter((b) => b.params > 0)
+        .map((b) => b.shareY)
+        .sort((a, b) => a - b);
+      for (let i = 1; i < ys.length; i++) assert.ok(ys[i] - ys[i - 1] >= 12, `${name} row ${i}`);
+    }
+    const vgg = layoutSummary(fixture('vgg16'));
+    for (const b of vgg.blocks.filter((x) => x.params > 0)) assert.equal(b.shareY, b.y + b.h / 2);
+  });
+
   it('a reused module counts its parameters once', () => {
     const summary = fixture('resnet18');
     const layout = layoutSummary(summary);

@@ -4,6 +4,7 @@ Screenshots of every model (1280×800) and a phone-width page go to test-artifac
 """
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 
@@ -226,3 +227,21 @@ def test_phone_width_stacks_the_page(phone: Session, model: str) -> None:
     assert details["y"] > diagram["y"], "details come below the diagram"
     phone.screenshot(f"{model}-phone", full_page=True)
     assert phone.problems.unexpected() == []
+
+
+def test_svg_download_is_a_standalone_picture(session: Session, api) -> None:
+    session.open("resnet18")
+    page = session.page
+    with page.expect_download() as download:
+        page.click("#dl-svg")
+    assert download.value.suggested_filename == "resnet18_3x32x32_b1.svg"
+    root = ElementTree.parse(download.value.path()).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    nodes = list(root.iter())
+    layers = [n for n in nodes if "data-layer" in n.attrib]
+    assert len(layers) == len(leaf_rows(api, "resnet18"))
+    assert len([n for n in nodes if "data-skip" in n.attrib]) == 8
+    # Colours are written onto the elements: the file needs no stylesheet.
+    boxes = [n for n in nodes if n.tag.endswith("rect") and n.get("fill") not in (None, "none")]
+    assert len(boxes) > len(layers)
+    assert not any("class" in n.attrib for n in nodes)

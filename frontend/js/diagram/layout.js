@@ -40,6 +40,7 @@ export const GEOMETRY = Object.freeze({
   shareGap: 18,
   shareWidth: 96,
   shareText: 54,
+  shareRowH: 12, // the least distance between two rows of the share column
 });
 
 /** Rows → tree of {row, children}, children in execution order. */
@@ -326,6 +327,19 @@ function arcPath(arc, axis, x) {
   ].join(' ');
 }
 
+/**
+ * Each block with parameters gets a row in the share column at its own height; blocks on a
+ * shortcut arc sit beside the main path, so their rows are pushed down until none overlap.
+ */
+function placeShareRows(blocks) {
+  const rows = blocks.filter((b) => b.params > 0).sort((a, b) => a.y + a.h / 2 - (b.y + b.h / 2));
+  let last = -Infinity;
+  for (const block of rows) {
+    block.shareY = Math.max(block.y + block.h / 2, last + GEOMETRY.shareRowH);
+    last = block.shareY;
+  }
+}
+
 /** Horizontal placement, once every block's width is known. */
 function finalize(ctx) {
   const G = GEOMETRY;
@@ -367,6 +381,7 @@ function finalize(ctx) {
     t.x = rulerX;
     t.axis = axis;
   }
+  placeShareRows(ctx.blocks);
   const shareX = axis + outerRight + G.shareGap;
   const width = shareX + G.shareWidth + G.shareText + G.margin;
   return { axis, arcX, rulerX, shareX, width };

@@ -117,11 +117,10 @@ function shareColumn(layout, t) {
   for (const block of layout.blocks) {
     if (!(block.params > 0)) continue;
     const width = Math.max(1.5, block.share * GEOMETRY.shareWidth);
-    const y = block.y + block.h / 2;
+    const y = block.shareY;
     const heavy = block.share >= HEAVY_SHARE ? ' heavy' : '';
-    g.append(
-      el('line', { class: 'share-guide', x1: block.x + block.w, y1: y, x2: shareX, y2: y, 'data-for': block.id }),
-    );
+    const guide = { class: 'share-guide', 'data-for': block.id };
+    g.append(el('polyline', { ...guide, points: `${block.x + block.w},${block.y + block.h / 2} ${shareX - 8},${block.y + block.h / 2} ${shareX},${y}` }));
     g.append(el('rect', { class: `share-bar${heavy}`, x: shareX, y: y - 4, width, height: 8, rx: 2, 'data-for': block.id }));
     g.append(
       el('text', { class: `share-text${heavy}`, x: shareX + width + 4, y: y + 4 }, formatPercent(block.share)),
