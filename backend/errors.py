@@ -51,3 +51,7 @@ class UndecodableImageError(ImageRejectedError):
 
 class ModelUnavailableError(ExplorerError):
     """The model cannot run right now (too many requests waiting, out of memory)."""
+
+
+class ExportBusyError(ExplorerError):
+    """Exports run one at a time; this one waited too long for its turn."""

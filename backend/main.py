@@ -9,10 +9,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps, SummaryService
 from backend.api import health, models
+from backend.api.analysis import router as analysis_router
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
+from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi
 from backend.config import PROJECT_ROOT, Settings, get_settings
@@ -37,6 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     app.state.device = resolve_device(settings.device)
     app.state.summaries = _summary_service(settings)
+    app.state.exporter = ExportService()  # ONNX exports, one at a time
     if settings.warm_summaries:
         # torchinfo's first meta-device call in a process costs 1–2 s; pay it before serving.
         spec = get_spec("simplecnn")
@@ -63,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     app.include_router(health.router)
     app.include_router(models.router)
+    app.include_router(analysis_router)
+    app.include_router(exports_router)
     app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")
     # Outermost last: the time limit wraps everything, security headers go on every response.
     if settings.cors_origins:

@@ -1,0 +1,180 @@
+"""Downloads: a model as ONNX for one input size, and its summary as CSV.
+
+ONNX goes through torch's `torch.export`-based exporter (`dynamo=True`, the default since
+torch 2.9; the TorchScript exporter is deprecated). It traces with fake tensors, so its cost
+does not grow with the input size — the old exporter ran a real forward pass, which at a few
+thousand pixels would need gigabytes of activations. It still holds the weights several times
+over (VGG16: ~3 GB peak for a 553 MB file), so exports run one at a time and a request waits
+at most `wait_s` for its turn before it is told to come back (ExportBusyError → 503). Small
+files are kept in a byte-bounded LRU, since a model and size always give the same file.
+"""
+
+import csv
+import io
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from backend.analysis.seeded_init import initialise, materialise
+from backend.analysis.shapes import build_on_meta
+from backend.analysis.summary import ModelSummary
+from backend.errors import ExportBusyError
+from backend.zoo.registry import ModelSpec
+
+log = logging.getLogger(__name__)
+
+EXPORT_SEED = 0  # random weights, when the model has no checkpoint, are the same every time
+OPSET = 18
+
+
+@dataclass(frozen=True)
+class OnnxExport:
+    data: bytes
+    filename: str
+    input_shape: tuple[int, int, int, int]
+    trained: bool
+    seconds: float  # time spent exporting (0 when served from the cache)
+
+
+def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
+    """Serialise an eval-mode model whose input has exactly `input_shape`."""
+    example = torch.zeros(input_shape)
+    program = torch.onnx.export(
+        model.eval(),
+        (example,),
+        dynamo=True,
+        external_data=False,  # one self-contained file (protobuf's limit is 2 GB; VGG19: 0.6)
+        input_names=["input"],
+        output_names=["logits"],
+        opset_version=OPSET,
+        verbose=False,
+    )
+    assert program is not None
+    return program.model_proto.SerializeToString()
+
+
+def onnx_filename(spec: ModelSpec, input_shape: tuple[int, ...], num_classes: int | None) -> str:
+    _, c, h, w = input_shape
+    classes = f"_{num_classes}classes" if num_classes else ""
+    return f"{spec.name}_{c}x{h}x{w}{classes}.onnx"
+
+
+WeightsLoader = Callable[[ModelSpec, nn.Module], bool]  # loads a checkpoint; True if it did
+
+
+class ExportService:
+    """ONNX exports, one at a time, with an LRU of small results."""
+
+    def __init__(
+        self,
+        wait_s: float = 30.0,
+        cache_bytes: int = 128 * 1024 * 1024,
+        max_cached_file: int = 64 * 1024 * 1024,
+    ) -> None:
+        self.wait_s = wait_s
+        self.cache_bytes = cache_bytes
+        self.max_cached_file = max_cached_file
+        self._turn = threading.Lock()  # one export at a time (memory, not correctness)
+        self._cache: OrderedDict[tuple, OnnxExport] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def onnx(
+        self,
+        spec: ModelSpec,
+        input_shape: tuple[int, int, int, int],
+        num_classes: int | None,
+        load_weights: WeightsLoader | None = None,
+    ) -> OnnxExport:
+        """The model's ONNX file; the caller has checked that it accepts `input_shape`."""
+        key = (spec.name, input_shape, num_classes, load_weights is not None)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        if not self._turn.acquire(timeout=self.wait_s):
+            raise ExportBusyError(
+                f"Another ONNX export is still running after {self.wait_s:g} s; "
+                "try again in a minute.",
+            )
+        try:
+            cached = self._cached(key)  # exported by the request we waited for?
+            if cached is not None:
+                return cached
+            started = time.perf_counter()
+            model = materialise(build_on_meta(spec, num_classes))  # CPU, not yet initialised
+            trained = bool(load_weights and num_classes is None and load_weights(spec, model))
+            if not trained:
+                initialise(model, EXPORT_SEED)
+            data = onnx_bytes(model, input_shape)
+            del model
+            seconds = time.perf_counter() - started
+        finally:
+            self._turn.release()
+        log.info(
+            "exported %s %s to ONNX: %.1f MB in %.1f s",
+            spec.name,
+            input_shape,
+            len(data) / 1e6,
+            seconds,
+        )
+        result = OnnxExport(
+            data, onnx_filename(spec, input_shape, num_classes), input_shape, trained, seconds
+        )
+        self._store(key, result)
+        return result
+
+    def _cached(self, key: tuple) -> OnnxExport | None:
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is None:
+                return None
+            self._cache.move_to_end(key)
+            return OnnxExport(hit.data, hit.filename, hit.input_shape, hit.trained, 0.0)
+
+    def _store(self, key: tuple, result: OnnxExport) -> None:
+        if len(result.data) > self.max_cached_file:
+            return
+        with self._cache_lock:
+            self._cache[key] = result
+            while sum(len(r.data) for r in self._cache.values()) > self.cache_bytes:
+                self._cache.popitem(last=False)
+
+
+CSV_COLUMNS = (
+    "index",
+    "name",
+    "type",
+    "depth",
+    "parent",
+    "is_leaf",
+    "recursive",
+    "trainable",
+    "input_shape",
+    "output_shape",
+    "params",
+    "trainable_params",
+    "mult_adds",
+    "kernel_size",
+)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, list):
+        return "x".join(str(v) for v in value)  # shapes as 1x3x224x224
+    return "" if value is None else value
+
+
+def summary_csv(summary: ModelSummary) -> str:
+    """One line per summary row, the columns of CSV_COLUMNS; shapes written as 1x3x224x224."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in summary.layers:
+        data = row.model_dump()
+        writer.writerow([_cell(data[c]) for c in CSV_COLUMNS])
+    return out.getvalue()

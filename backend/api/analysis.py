@@ -1,0 +1,206 @@
+"""Analysis routes: receptive fields, model comparison by stage, the vanishing-gradient lessons."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from backend.analysis.compare import MAX_MODELS, Comparison, compare
+from backend.analysis.gradients import (
+    SKIP_DEPTHS,
+    STACK_DEPTHS,
+    GradientLesson,
+    activation_lesson,
+    skip_connection_lesson,
+)
+from backend.analysis.receptive_field import Field as ReceptiveField
+from backend.analysis.receptive_field import model_fields, unit_region
+from backend.analysis.summary import SummaryParams
+from backend.api.deps import SummariesDep
+from backend.api.schemas import ErrorResponse
+from backend.zoo import get_spec
+
+router = APIRouter(tags=["analysis"])
+
+NOT_FOUND = {404: {"model": ErrorResponse, "description": "Unknown model name."}}
+BAD_SIZE = {
+    422: {
+        "model": ErrorResponse,
+        "description": "A size the network cannot take, or a parameter out of range.",
+    }
+}
+Size = Annotated[int | None, Query(ge=1, description="Input side in px (default: the model's).")]
+
+
+class PathField(BaseModel):
+    source: str = Field(description="Module whose output this operand is ('input': the image).")
+    size: list[int | float] | None
+    jump: list[int | float] | None
+    start: list[int | float] | None
+
+
+class UnitRegion(BaseModel):
+    unit: list[int] = Field(description="[row, column] of the output unit (the centre one).")
+    region: list[int] = Field(description="[top, left, bottom, right] input pixels, inclusive.")
+
+
+class LayerReceptiveField(BaseModel):
+    index: int = Field(description="Same index as the summary row.")
+    name: str
+    type: str
+    output_shape: list[int]
+    size: list[int | float] | None = Field(description="[height, width] in input pixels.")
+    jump: list[int | float] | None = Field(description="Effective stride [h, w], input pixels.")
+    start: list[int | float] | None = Field(
+        description="Centre of unit (0, 0) in input coordinates (pixel i centred at i)."
+    )
+    whole_input: bool = Field(description="Every output value depends on the whole input.")
+    exceeds_input: bool = Field(description="The field is larger than the input on some axis.")
+    exact: bool = Field(description="False after an adaptive pool with uneven windows.")
+    paths: list[PathField] = Field(
+        description="Operands of an addition in this module (ResNet block: main path, then "
+        "shortcut); the module's field is the union (the larger) of them."
+    )
+    centre_unit: UnitRegion | None
+
+
+class ReceptiveFields(BaseModel):
+    model: str
+    input_shape: list[int]
+    layers: list[LayerReceptiveField]
+    output: LayerReceptiveField = Field(description="The model's own output.")
+    notes: list[str]
+
+
+def _number(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+def _layer_field(
+    index: int,
+    name: str,
+    type_: str,
+    shape: tuple[int, ...],
+    f: ReceptiveField | None,
+    paths: list,
+    hw: tuple[int, int],
+) -> LayerReceptiveField:
+    def axes(attr: str, field: ReceptiveField | None) -> list[int | float] | None:
+        if field is None or field.spatial is None:
+            return None
+        return [_number(getattr(a, attr)) for a in field.spatial]
+
+    centre = None
+    if f is not None and f.spatial is not None and len(shape) == 4:
+        unit = (shape[2] // 2, shape[3] // 2)
+        region = unit_region(f, unit, *hw)
+        centre = UnitRegion(unit=list(unit), region=list(region)) if region else None
+    size = axes("size", f)
+    return LayerReceptiveField(
+        index=index,
+        name=name,
+        type=type_,
+        output_shape=list(shape),
+        size=size,
+        jump=axes("jump", f),
+        start=axes("start", f),
+        whole_input=f is None or f.is_global,
+        exceeds_input=size is not None and (size[0] > hw[0] or size[1] > hw[1]),
+        exact=f.exact if f is not None else True,
+        paths=[
+            PathField(
+                source=src, size=axes("size", pf), jump=axes("jump", pf), start=axes("start", pf)
+            )
+            for src, pf in paths
+        ],
+        centre_unit=centre,
+    )
+
+
+@router.get(
+    "/models/{name}/receptive_field",
+    response_model=ReceptiveFields,
+    responses={**NOT_FOUND, **BAD_SIZE},
+)
+def get_receptive_field(
+    name: str, summaries: SummariesDep, height: Size = None, width: Size = None
+) -> ReceptiveFields:
+    """Receptive field (size, jump, start) at every summary row's output, computed analytically."""
+    spec = get_spec(name)
+    _, default_h, default_w = spec.default_input_shape
+    h, w = height or default_h, width or default_w
+    # The summary validates the size (422 naming the failing layer) and is cached.
+    summaries.get(spec, SummaryParams(batch_size=1, height=h, width=w, num_classes=None))
+    trace = model_fields(spec.name, h, w)
+    layers = [
+        _layer_field(e.index, e.name, e.type, e.output_shape, e.field, e.paths, (h, w))
+        for e in trace.layers
+    ]
+    out = trace.output
+    return ReceptiveFields(
+        model=spec.name,
+        input_shape=list(trace.input_shape),
+        layers=layers,
+        output=_layer_field(-1, "", out.type, out.output_shape, out.field, out.paths, (h, w)),
+        notes=trace.notes,
+    )
+
+
+@router.get(
+    "/compare",
+    response_model=Comparison,
+    responses={**NOT_FOUND, **BAD_SIZE},
+)
+def get_comparison(
+    summaries: SummariesDep,
+    models: Annotated[
+        str,
+        Query(
+            max_length=400,
+            description=f"2–{MAX_MODELS} comma-separated model names, e.g. alexnet,vgg16,resnet18.",
+        ),
+    ],
+    size: Annotated[
+        int | None,
+        Query(ge=1, description="Square input side for all (default: one they all accept)."),
+    ] = None,
+) -> Comparison:
+    """Models side by side by stage: spatial size, channels, parameters, mult-adds, depth."""
+    names = [n.strip() for n in models.split(",") if n.strip()]
+    return compare(names, size, summaries)
+
+
+@router.get(
+    "/gradients/skip_connections",
+    response_model=GradientLesson,
+    responses=BAD_SIZE,
+)
+def get_skip_connection_gradients(
+    depth: Annotated[
+        int, Query(description=f"One of {', '.join(map(str, SKIP_DEPTHS))}: ResNet-N vs Plain-N.")
+    ] = 18,
+    batchnorm: Annotated[
+        Literal["running", "batch"],
+        Query(
+            description="running: BatchNorm uses its initial statistics (passes values through); "
+            "batch: the batch's statistics, as in training."
+        ),
+    ] = "running",
+) -> GradientLesson:
+    """Per-layer weight-gradient norms of ResNet-N and its plain twin, one backward pass."""
+    return skip_connection_lesson(depth, batchnorm)
+
+
+@router.get(
+    "/gradients/activations",
+    response_model=GradientLesson,
+    responses=BAD_SIZE,
+)
+def get_activation_gradients(
+    depth: Annotated[
+        int,
+        Query(description=f"Convolutions in the stack, {STACK_DEPTHS[0]}–{STACK_DEPTHS[1]}."),
+    ] = 20,
+) -> GradientLesson:
+    """Per-layer weight-gradient norms of a plain conv stack with ReLU and with sigmoid."""
+    return activation_lesson(depth)
