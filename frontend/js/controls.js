@@ -6,7 +6,7 @@
 export const FIELDS = ['height', 'width', 'batch_size', 'num_classes'];
 const DELAY_MS = 350;
 
-export function createControls(form, { onChange }) {
+export function createControls(form, { t, onChange }) {
   const inputs = Object.fromEntries(FIELDS.map((f) => [f, form.querySelector(`[name="${f}"]`)]));
   const errors = Object.fromEntries(FIELDS.map((f) => [f, form.querySelector(`#err-${f}`)]));
   let timer = null;
@@ -50,6 +50,7 @@ export function createControls(form, { onChange }) {
       clearTimeout(timer);
       for (const field of FIELDS) inputs[field].value = params[field] ?? '';
       inputs.num_classes.disabled = !classifier;
+      inputs.num_classes.title = classifier ? '' : t('controls.notClassifier');
       lastEdited = null;
     },
     /** fieldErrors: control name → sentence; every other control is cleared. */

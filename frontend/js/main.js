@@ -42,6 +42,7 @@ const table = createLayerTable($('layer-table'), $('table-totals'), {
 });
 
 const controls = createControls($('controls'), {
+  t,
   onChange: (params, edited) => loadSummary(store.get().model.name, params, edited),
 });
 
@@ -111,12 +112,18 @@ async function loadSummary(name, params, edited = null) {
       summary,
       params,
       fieldErrors: {},
+      summaryError: null,
       pending: false,
       ...(changedModel ? { collapsed: new Set(), selected: null, hovered: null, zoom: null } : {}),
     });
   } catch (error) {
     if (token !== summaryToken) return;
-    store.set({ pending: false, fieldErrors: { [fieldFor(error, edited)]: error.detail } });
+    if (error.status === 422) {
+      store.set({ pending: false, fieldErrors: { [fieldFor(error, edited)]: error.detail } });
+    } else {
+      // Not about a value the person typed (server down, time limit): say so above the diagram.
+      store.set({ pending: false, fieldErrors: {}, summaryError: error.detail ?? String(error) });
+    }
   }
 }
 
@@ -124,7 +131,7 @@ function selectModel(name) {
   const model = store.get().models.find((m) => m.name === name);
   if (!model) return;
   history.replaceState(null, '', `#${name}`);
-  store.set({ model, fieldErrors: {} });
+  store.set({ model, fieldErrors: {}, summaryError: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
 }
@@ -241,6 +248,9 @@ function renderSelection() {
 function renderStatus() {
   const { fieldErrors, summary, pending } = store.get();
   controls.showErrors(fieldErrors);
+  const general = $('summary-error');
+  general.hidden = !store.get().summaryError;
+  general.textContent = store.get().summaryError ?? '';
   const stale = $('stale-note');
   const hasErrors = Object.keys(fieldErrors).length > 0;
   stale.hidden = !(hasErrors && summary);
@@ -299,7 +309,7 @@ store.subscribe((state, changed) => {
     view.applyZoom(state.zoom);
     renderZoomLevel();
   }
-  if (has('fieldErrors', 'pending', 'summary', 'lang')) renderStatus();
+  if (has('fieldErrors', 'summaryError', 'pending', 'summary', 'lang')) renderStatus();
   if (has('view')) renderView();
 });
 

@@ -30,6 +30,7 @@ export const store = createStore({
   summary: null, // the last valid summary of the selected model
   pending: false, // a summary request is in flight
   fieldErrors: {}, // control name → the API's detail
+  summaryError: null, // a failure that is no control's fault (server unreachable, time limit)
   collapsed: new Set(), // container names drawn as one block
   foldActivations: false,
   selected: null, // pinned block id

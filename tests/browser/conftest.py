@@ -32,7 +32,9 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"browser tests need Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright")
 
 
@@ -47,8 +49,16 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.main:app", "--host", "127.0.0.1",
-         "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "backend.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -119,7 +129,9 @@ class Session:
         self.wait_for_model(model)
 
     def wait_for_model(self, model: str | None) -> None:
-        selector = f'#diagram-scroll[data-model="{model}"]' if model else "#diagram-scroll[data-model]"
+        selector = (
+            f'#diagram-scroll[data-model="{model}"]' if model else "#diagram-scroll[data-model]"
+        )
         self.page.wait_for_selector(f"{selector} svg.diagram", timeout=20_000)
 
     def screenshot(self, name: str, full_page: bool = False) -> Path:
@@ -147,4 +159,3 @@ def session(browser, base_url: str) -> Iterator[Session]:
 @pytest.fixture
 def phone(browser, base_url: str) -> Iterator[Session]:
     yield from _session(browser, base_url, PHONE)
-

@@ -4,6 +4,7 @@ Screenshots of every model (1280×800) and a phone-width page go to test-artifac
 """
 
 import re
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -152,7 +153,7 @@ def test_layer_table_sorts_and_downloads_csv(session: Session, api) -> None:
     with page.expect_download() as download:
         page.click("#dl-csv")
     assert download.value.suggested_filename == "vgg16_3x224x224_b1.csv"
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(summary["layers"]) + 1
     assert lines[0].startswith("index,name,type")
 
@@ -184,6 +185,7 @@ def test_drawing_a_digit_gets_a_prediction(session: Session, api) -> None:
     assert page.get_attribute("#preview-image", "src").startswith("data:image/png;base64,")
     assert "forward" in page.locator("#timings").text_content()
     assert page.is_visible("#untrained-notice") is (not info["trained"])
+    session.screenshot("simplecnn-prediction")
     assert session.problems.unexpected() == []
 
 
@@ -245,3 +247,56 @@ def test_svg_download_is_a_standalone_picture(session: Session, api) -> None:
     boxes = [n for n in nodes if n.tag.endswith("rect") and n.get("fill") not in (None, "none")]
     assert len(boxes) > len(layers)
     assert not any("class" in n.attrib for n in nodes)
+
+
+def _png(tmp_path, size: tuple[int, int] = (48, 40)):
+    from PIL import Image
+
+    path = tmp_path / "photo.png"
+    Image.new("RGB", size, (200, 40, 40)).save(path)
+    return path
+
+
+def test_uploading_a_file_predicts_cifar_labels_with_the_random_weights_warning(
+    session: Session, api, tmp_path
+) -> None:
+    labels = api.get("/models/resnet18").json()["labels"]
+    session.open("resnet18")
+    page = session.page
+    page.set_input_files("#file-input", str(_png(tmp_path)))
+    page.locator("#topk li").first.wait_for(timeout=20_000)
+    shown = page.locator("#topk .topk-label").all_text_contents()
+    assert len(shown) == 5 and set(shown) <= set(labels)
+    assert page.is_visible("#result-untrained")
+    assert page.is_visible("#upload-figure")
+    assert page.text_content("#preview-caption").endswith("(3×32×32)")
+    assert session.problems.unexpected() == []
+
+
+def test_dropping_a_file_predicts_and_a_text_file_is_refused_inline(
+    session: Session, tmp_path
+) -> None:
+    session.open("alexnet")
+    page = session.page
+    png = _png(tmp_path).read_bytes()
+
+    def drop(data: bytes, name: str, mime: str) -> None:
+        transfer = page.evaluate_handle(
+            """([bytes, name, mime]) => {
+                const t = new DataTransfer();
+                t.items.add(new File([new Uint8Array(bytes)], name, { type: mime }));
+                return t;
+            }""",
+            [list(data), name, mime],
+        )
+        page.dispatch_event("#drop-zone", "drop", {"dataTransfer": transfer})
+
+    drop(png, "photo.png", "image/png")
+    page.locator("#topk li").first.wait_for(timeout=30_000)
+    assert page.locator("#topk li").count() == 5
+
+    drop(b"just some words", "notes.txt", "text/plain")
+    error = page.locator("#predict-error")
+    error.wait_for(state="visible")
+    assert "PNG" in error.text_content()
+    assert session.problems.unexpected(allowed_statuses=(415, 422)) == []
