@@ -64,8 +64,13 @@ def test_compare_reason_and_errors(client: TestClient) -> None:
     simple = body["models"][0]
     assert not simple["at_common_size"] and simple["input_size"] == 28
     assert "SimpleCNN needs 28–31 px" in simple["reason"]
-    one = client.get("/compare?models=vgg16")
-    assert one.status_code == 422 and "between 2 and 8 model names" in one.json()["detail"]
+    assert [m["name"] for m in client.get("/compare?models=vgg16").json()["models"]] == ["vgg16"]
+    nine = client.get(
+        "/compare?models=vgg11,vgg13,vgg16,vgg19,alexnet,simplecnn,resnet18,resnet34,plain18"
+    )
+    assert nine.status_code == 422 and "between 1 and 8 model names" in nine.json()["detail"]
+    commas = client.get("/compare?models=,,")
+    assert commas.status_code == 422 and "models" in commas.json()["detail"]
     missing = client.get("/compare")
     assert missing.status_code == 422 and "models" in missing.json()["detail"]
     unknown = client.get("/compare?models=vgg16,resnet50")
@@ -95,7 +100,7 @@ def test_gradient_lessons(client: TestClient) -> None:
     [
         ("/gradients/skip_connections?depth=50", "depth must be one of 18, 34"),
         ("/gradients/skip_connections?batchnorm=train", "batchnorm"),
-        ("/gradients/activations?depth=1", "depth must be between 2 and 30 layers; got 1"),
+        ("/gradients/activations?depth=1", "depth: Input should be greater than or equal to 2"),
         ("/gradients/activations?depth=ten", "depth"),
     ],
 )

@@ -101,14 +101,35 @@ def test_common_size_picks_one_all_accept(summaries: SummaryService) -> None:
     assert [s.name for s in result.models[0].stages] == ["stage1", "stage2", "head"]
 
 
+def test_one_model_alone(summaries: SummaryService) -> None:
+    (only,) = compare(["vgg16"], None, summaries).models
+    assert only.input_size == 224 and only.at_common_size and len(only.stages) == 6
+
+
 def test_the_seed_block_is_one_stage(summaries: SummaryService) -> None:
     block = compare(["basicblock", "resnet18"], None, summaries).models[0]
     assert [s.name for s in block.stages] == ["block"] and block.stages[0].depth == 2
 
 
 def test_bad_requests(summaries: SummaryService) -> None:
-    with pytest.raises(InvalidParameterError, match="between 2 and 8"):
-        compare(["vgg16"], None, summaries)
+    with pytest.raises(InvalidParameterError, match="between 1 and 8 model names to compare; got 9"):
+        compare(
+            [
+                "vgg11",
+                "vgg13",
+                "vgg16",
+                "vgg19",
+                "alexnet",
+                "simplecnn",
+                "resnet18",
+                "resnet34",
+                "plain18",
+            ],
+            None,
+            summaries,
+        )
+    with pytest.raises(InvalidParameterError, match="between 1 and 8 model names to compare; got 0"):
+        compare([], None, summaries)
     with pytest.raises(InvalidParameterError, match="only once"):
         compare(["vgg16", "vgg16"], None, summaries)
     with pytest.raises(InvalidParameterError, match="size must be between 1 and 4096; got 5000"):

@@ -150,15 +150,18 @@ def _reason(summaries: SummaryService, spec: ModelSpec, size: int, sizes: SizeRa
 
 
 def compare(names: list[str], size: int | None, summaries: SummaryService) -> Comparison:
-    """Stage tables for `names` at `size` (or at a size they share); raises for bad requests."""
-    if not 2 <= len(names) <= MAX_MODELS:
+    """Stage tables for `names` at `size` (or at a size they share); raises for bad requests.
+
+    One model is allowed (its stage table alone); the point is two or more.
+    """
+    specs = [get_spec(n) for n in names]  # unknown names: 404 before anything else
+    if not 1 <= len(names) <= MAX_MODELS:
         raise InvalidParameterError(
-            f"Give between 2 and {MAX_MODELS} model names to compare; got {len(names)}.",
+            f"Give between 1 and {MAX_MODELS} model names to compare; got {len(names)}.",
             field="models",
         )
     if len(set(names)) != len(names):
         raise InvalidParameterError("Each model may appear only once in models.", field="models")
-    specs = [get_spec(n) for n in names]
     cap = summaries.caps.max_input_size
     if size is not None and not 1 <= size <= cap:
         raise InvalidParameterError(f"size must be between 1 and {cap}; got {size}.", field="size")

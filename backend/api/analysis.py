@@ -157,7 +157,8 @@ def get_comparison(
         str,
         Query(
             max_length=400,
-            description=f"2–{MAX_MODELS} comma-separated model names, e.g. alexnet,vgg16,resnet18.",
+            pattern=r"[^,\s]",  # at least one name
+            description=f"1–{MAX_MODELS} comma-separated model names, e.g. alexnet,vgg16,resnet18.",
         ),
     ],
     size: Annotated[
@@ -177,7 +178,11 @@ def get_comparison(
 )
 def get_skip_connection_gradients(
     depth: Annotated[
-        int, Query(description=f"One of {', '.join(map(str, SKIP_DEPTHS))}: ResNet-N vs Plain-N.")
+        int,
+        Query(
+            description="18: ResNet-18 vs Plain-18; 34: ResNet-34 vs Plain-34.",
+            json_schema_extra={"enum": sorted(SKIP_DEPTHS)},
+        ),
     ] = 18,
     batchnorm: Annotated[
         Literal["running", "batch"],
@@ -199,7 +204,11 @@ def get_skip_connection_gradients(
 def get_activation_gradients(
     depth: Annotated[
         int,
-        Query(description=f"Convolutions in the stack, {STACK_DEPTHS[0]}–{STACK_DEPTHS[1]}."),
+        Query(
+            ge=STACK_DEPTHS[0],
+            le=STACK_DEPTHS[1],
+            description=f"Convolutions in the stack, {STACK_DEPTHS[0]}–{STACK_DEPTHS[1]}.",
+        ),
     ] = 20,
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of a plain conv stack with ReLU and with sigmoid."""
