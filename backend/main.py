@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps, SummaryService
-from backend.api import health, models
+from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
@@ -20,6 +20,7 @@ from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.serving.device import resolve_device
+from backend.serving.resources import open_serving
 from backend.zoo import get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
@@ -46,8 +47,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         spec = get_spec("simplecnn")
         summaries = app.state.summaries
         await asyncio.to_thread(summaries.get, spec, summaries.default_params(spec))
+    serving = await asyncio.to_thread(open_serving, settings, app.state.device.device)
+    app.state.weights = serving.weights  # /models reads is_trained() from it
+    app.state.runtime = serving.runtime
+    app.state.inference = serving.gate
+    app.state.image_limits = serving.limits
     log.info("serving on %s", app.state.device.device)
     yield
+    serving.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -69,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(models.router)
     app.include_router(analysis_router)
     app.include_router(exports_router)
+    app.include_router(predict.router)
     app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")
     # Outermost last: the time limit wraps everything, security headers go on every response.
     if settings.cors_origins:

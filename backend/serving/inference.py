@@ -1,0 +1,100 @@
+"""One prediction, start to finish: bytes -> image -> tensor -> ready model -> top-k classes,
+each step timed. Blocking; the HTTP layer runs it through an `InferenceGate`."""
+
+import time
+from dataclasses import dataclass, field
+from functools import cache
+
+import torch
+from PIL import Image
+from torch import Tensor
+
+from backend.errors import InvalidParameterError
+from backend.serving.images import ImageLimits, decode_image
+from backend.serving.preprocess import Preprocess, draft_size_for, preprocess_for, to_preview
+from backend.serving.runtime import LoadedModel, ModelRuntime, require_classifier
+from backend.zoo import ModelSpec
+from backend.zoo.datasets import DATASETS
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    index: int
+    label: str
+    probability: float
+
+
+@dataclass
+class Prediction:
+    model: str
+    trained: bool
+    weights: str | None  # "user", "shipped" or None (random weights)
+    device: str
+    predictions: list[ClassScore]
+    input_shape: list[int]  # [1, C, H, W] as fed to the network
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    preview: Image.Image | None = None  # what the network sees, at model resolution
+
+
+def check_top_k(spec: ModelSpec, top_k: int) -> None:
+    require_classifier(spec)
+    num_classes = spec.num_classes or 0
+    if not 1 <= top_k <= num_classes:
+        raise InvalidParameterError(
+            f"top_k must be between 1 and {num_classes} (the number of {spec.name}'s classes); "
+            f"got {top_k}.",
+            parameter="top_k",
+        )
+
+
+@cache
+def _preprocess(dataset_name: str) -> Preprocess:
+    return preprocess_for(DATASETS[dataset_name])
+
+
+def classify(loaded: LoadedModel, batch: Tensor, top_k: int) -> list[ClassScore]:
+    """Top-k classes of the first item of `batch` (1, C, H, W), most probable first."""
+    labels = loaded.spec.dataset.labels if loaded.spec.dataset else ()
+    with torch.inference_mode():
+        logits = loaded.module(batch.to(loaded.device))  # (1, num_classes)
+        probabilities = logits.float().softmax(dim=1)[0]
+        values, indices = probabilities.topk(top_k)
+    return [
+        ClassScore(int(i), labels[int(i)], round(float(p), 6))
+        for p, i in zip(values.cpu(), indices.cpu(), strict=True)
+    ]
+
+
+def predict_image(
+    runtime: ModelRuntime,
+    spec: ModelSpec,
+    data: bytes,
+    limits: ImageLimits,
+    top_k: int,
+    want_preview: bool = False,
+) -> Prediction:
+    check_top_k(spec, top_k)
+    assert spec.dataset is not None
+    marks = [time.perf_counter()]
+    image = decode_image(data, limits, draft_size=draft_size_for(spec.dataset))
+    marks.append(time.perf_counter())
+    tensor = _preprocess(spec.dataset.name)(image)  # (C, H, W)
+    marks.append(time.perf_counter())
+    loaded = runtime.get(spec.name)  # a dictionary look-up once the model is in memory
+    marks.append(time.perf_counter())
+    batch = tensor[None]  # (1, C, H, W)
+    scores = classify(loaded, batch, top_k)
+    marks.append(time.perf_counter())
+    steps = ("decode", "preprocess", "load", "forward")
+    spans = zip(steps, marks[:-1], marks[1:], strict=True)
+    timings = {step: round((end - start) * 1e3, 3) for step, start, end in spans}
+    return Prediction(
+        model=spec.name,
+        trained=loaded.trained,
+        weights=loaded.weights,
+        device=str(loaded.device),
+        predictions=scores,
+        input_shape=list(batch.shape),
+        timings_ms=timings,
+        preview=to_preview(tensor, spec.dataset) if want_preview else None,
+    )

@@ -1,0 +1,162 @@
+"""Running models: built lazily, kept in a bounded LRU, fed off the event loop a few at a time.
+
+- `ModelRuntime.get(name)` returns the ready model (weights loaded, `eval()`, on the device),
+  building it on first use. At most `max_loaded` models stay in memory (VGG16's weights alone
+  are 0.55 GB); the least recently used is dropped first.
+- `InferenceGate.run(fn, ...)` runs blocking work in a worker thread with at most
+  `concurrency` of them at once and at most `queue_limit` waiting; beyond that it refuses at
+  once (503) rather than queueing without bound, as TorchServe, Triton and Ray Serve do.
+
+Models returned by `get` are shared between requests: run them under `torch.inference_mode()`
+and never attach hooks or change them; code that needs hooks (feature maps, Grad-CAM) should
+work on `copy.deepcopy(loaded.module)` or hold its own instance.
+"""
+
+import asyncio
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import torch
+from torch import nn
+
+from backend.errors import ModelUnavailableError, NotAClassifierError
+from backend.serving.weights import CheckpointError, WeightStore, read_state_dict
+from backend.zoo import ModelSpec, get_spec
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RANDOM_INIT_SEED = 0  # untrained models get the same random weights on every start
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    spec: ModelSpec
+    module: nn.Module  # eval mode, on `device`; shared: do not modify
+    device: torch.device
+    trained: bool
+    weights: str | None  # "user", "shipped", or None for random weights
+
+
+def require_classifier(spec: ModelSpec) -> None:
+    if not spec.is_classifier:
+        raise NotAClassifierError(
+            f"{spec.name} is a building block with no classes, so it cannot classify an "
+            "image; choose a classifier such as simplecnn, alexnet, vgg16 or resnet18.",
+        )
+
+
+class ModelRuntime:
+    def __init__(self, weights: WeightStore, device: torch.device, max_loaded: int) -> None:
+        self.weights = weights
+        self.device = device
+        self.max_loaded = max_loaded
+        self._cache: OrderedDict[str, LoadedModel] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._build_lock = threading.Lock()  # one build at a time: bounds peak memory too
+
+    def get(self, name: str) -> LoadedModel:
+        """The ready model for `name` (raises for unknown names and non-classifiers)."""
+        spec = get_spec(name)
+        require_classifier(spec)
+        hit = self._cached(name)
+        if hit is not None:
+            return hit
+        with self._build_lock:
+            hit = self._cached(name)  # built by another thread while this one waited
+            if hit is not None:
+                return hit
+            loaded = self._build(spec)
+            max_loaded = self.max_loaded
+            with self._cache_lock:
+                self._cache[name] = loaded
+                while len(self._cache) > max_loaded:
+                    evicted, _ = self._cache.popitem(last=False)
+                    log.info("runtime: unloaded %s (max_loaded_models=%d)", evicted, max_loaded)
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+            return loaded
+
+    def _cached(self, name: str) -> LoadedModel | None:
+        with self._cache_lock:
+            hit = self._cache.get(name)
+            if hit is not None:
+                self._cache.move_to_end(name)
+            return hit
+
+    def loaded_names(self) -> list[str]:
+        """Names in memory, least recently used first."""
+        with self._cache_lock:
+            return list(self._cache)
+
+    def _build(self, spec: ModelSpec) -> LoadedModel:
+        try:
+            return self._build_trained(spec) or self._build_random(spec)
+        except (torch.cuda.OutOfMemoryError, MemoryError) as exc:
+            raise ModelUnavailableError(
+                f"There is not enough memory on {self.device} to load {spec.name} right now "
+                f"({type(exc).__name__}); try again later or a smaller model.",
+            ) from exc
+
+    def _build_trained(self, spec: ModelSpec) -> LoadedModel | None:
+        checkpoint = self.weights.checkpoint(spec.name)
+        if checkpoint is None:
+            return None
+        try:
+            state = read_state_dict(checkpoint.path)  # memory-mapped, not copied
+            with torch.device("meta"):
+                module = spec.build()  # no random init: every tensor comes from the file
+            module.load_state_dict(state, strict=True, assign=True)
+        except (CheckpointError, RuntimeError) as exc:
+            self.weights.forget(spec.name, str(exc).splitlines()[0])
+            return None
+        module = module.float().to(self.device).eval()
+        log.info("runtime: loaded %s from %s on %s", spec.name, checkpoint.path, self.device)
+        return LoadedModel(spec, module, self.device, True, checkpoint.source)
+
+    def _build_random(self, spec: ModelSpec) -> LoadedModel:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(RANDOM_INIT_SEED)
+            module = spec.build()
+        module = module.to(self.device).eval()
+        log.info("runtime: built %s with random weights on %s", spec.name, self.device)
+        return LoadedModel(spec, module, self.device, False, None)
+
+
+class InferenceGate:
+    def __init__(self, concurrency: int, queue_limit: int) -> None:
+        self.concurrency = concurrency
+        self.queue_limit = queue_limit
+        self._slots = asyncio.Semaphore(concurrency)
+        self._waiting = 0
+
+    async def run(self, fn: Callable[..., T], /, *args: object) -> T:
+        """`fn(*args)` in a worker thread once a slot is free."""
+        if self._slots.locked() and self._waiting >= self.queue_limit:
+            raise ModelUnavailableError(
+                f"The server is busy: {self.concurrency} predictions are running and "
+                f"{self._waiting} are waiting; retry in a moment.",
+                retry_after_s=1,
+            )
+        self._waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting -= 1
+        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        # The slot is freed when the thread finishes, not when the request gives up waiting
+        # (a client gone, a time limit): a cancelled request cannot oversubscribe the CPU.
+        task.add_done_callback(self._release)
+        return await asyncio.shield(task)
+
+    def _release(self, task: asyncio.Future) -> None:
+        self._slots.release()
+        if not task.cancelled():
+            task.exception()  # retrieved here so an abandoned failure is not logged as lost
+
+    @property
+    def waiting(self) -> int:
+        return self._waiting
