@@ -135,6 +135,11 @@ def test_clicking_and_keys_show_layer_details(session: Session) -> None:
     assert "features.6" in details.text_content()
     page.keyboard.press("Escape")
     assert page.locator(".block.selected").count() == 0
+    # A frame's label selects the whole container.
+    page.click('[data-frame="classifier"] .frame-label')
+    assert page.locator('[data-frame="classifier"].selected').count() == 1
+    assert "123,642,856" in details.text_content()
+    page.keyboard.press("Escape")
     page.mouse.move(5, 5)  # away from the diagram, so hover does not fill the panel
     page.wait_for_function("!document.querySelector('#details').textContent.includes('features.')")
 
@@ -300,3 +305,18 @@ def test_dropping_a_file_predicts_and_a_text_file_is_refused_inline(
     error.wait_for(state="visible")
     assert "PNG" in error.text_content()
     assert session.problems.unexpected(allowed_statuses=(415, 422)) == []
+
+
+def test_simplecnn_at_56px_warns_that_the_batch_changes(session: Session, api) -> None:
+    expected = api.get("/models/simplecnn/summary", params={"height": 56}).json()
+    assert expected["warnings"] and expected["output_shape"][0] == 2
+    session.open("simplecnn")
+    page = session.page
+    page.fill("#ctl-height", "56")
+    page.wait_for_selector('#diagram-scroll[data-input="1×1×56×28"]')
+    assert page.text_content("#summary-warnings") == " ".join(expected["warnings"])
+    reshape = page.locator('[data-inferred="reshape"]')
+    assert reshape.count() == 1
+    assert reshape.locator(".block-label").text_content() == "Reshape → 2×3136"
+    reshape.click()
+    assert "batch changes from 1 to 2" in page.text_content("#details")

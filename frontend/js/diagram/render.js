@@ -90,6 +90,7 @@ function frameNode(frame, t) {
   const g = el('g', {
     class: `frame level-${Math.min(frame.level, 4)}${frame.residual ? ' residual' : ''}${frame.lane === 'side' ? ' side' : ''}`,
     'data-frame': frame.name,
+    'data-frame-id': frame.id,
   });
   g.append(
     el('rect', {
@@ -201,6 +202,7 @@ export function highlight(svg, id, cls) {
     `[data-from="${id}"]`,
     `[data-to="${id}"]`,
     `[data-for="${id}"]`,
+    `[data-frame-id="${id}"]`,
   ];
   for (const node of svg.querySelectorAll(selectors.join(','))) node.classList.add(cls);
 }

@@ -82,6 +82,11 @@ export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZo
       onToggle(toggle.dataset.toggle);
       return;
     }
+    const label = event.target.closest('.frame-label');
+    if (label) {
+      onSelect(label.parentNode.dataset.frameId, { fromPointer: true });
+      return;
+    }
     const id = idFrom(event.target);
     if (id) onSelect(id, { fromPointer: true });
   });
