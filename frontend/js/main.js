@@ -8,6 +8,7 @@ import { createControls, FIELDS } from './controls.js';
 import { renderDetails } from './details.js';
 import { KINDS } from './diagram/kinds.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
+import { paperLayout } from './diagram/paper-layout.js';
 import { exportSvg } from './diagram/render.js';
 import { createDiagramView } from './diagram/view.js';
 import { download, exportFileName, summaryToCsv, summaryToJson } from './export.js';
@@ -207,16 +208,20 @@ function renderLegend() {
 let drawnModel = null; // redrawing the same model keeps the scroll position
 
 function renderDiagram() {
-  const { summary, model, collapsed, foldActivations, zoom } = store.get();
+  const { summary, model, collapsed, foldActivations, paperView, zoom } = store.get();
   if (!summary || !model) return;
-  const keepScroll = drawnModel === summary.model;
-  drawnModel = summary.model;
-  layout = layoutSummary(summary, {
-    collapsed,
-    foldActivations,
-    rootResidual: isResidualRoot(model, summary),
-    rootLabel: model.name,
-  });
+  const drawing = `${summary.model}:${paperView}`;
+  const keepScroll = drawnModel === drawing;
+  drawnModel = drawing;
+  layout = paperView
+    ? paperLayout(summary)
+    : layoutSummary(summary, {
+        collapsed,
+        foldActivations,
+        rootResidual: isResidualRoot(model, summary),
+        rootLabel: model.name,
+      });
+  for (const id of ['fold-activations', 'collapse-all', 'expand-all']) $(id).disabled = paperView;
   view.show(layout, {
     title: t('diagram.title', { model: model.title, shape: formatShape(summary.input_shape) }),
     zoom,
@@ -297,7 +302,7 @@ store.subscribe((state, changed) => {
     predictPanel.setModel(state.model, state.models);
     if (changed.has('lang')) predictPanel.retranslate();
   }
-  if (has('summary', 'collapsed', 'foldActivations', 'lang')) {
+  if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang')) {
     renderDiagram();
     table.setSummary(state.summary);
     renderTotals();
@@ -324,6 +329,9 @@ $('ctl-reset').addEventListener('click', () => {
   if (model) selectModel(model.name);
 });
 
+$('paper-view').addEventListener('change', (event) => {
+  store.set({ paperView: event.target.checked, zoom: null, hovered: null });
+});
 $('fold-activations').addEventListener('change', (event) => {
   store.set({ foldActivations: event.target.checked });
 });

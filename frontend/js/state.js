@@ -33,6 +33,7 @@ export const store = createStore({
   summaryError: null, // a failure that is no control's fault (server unreachable, time limit)
   collapsed: new Set(), // container names drawn as one block
   foldActivations: false,
+  paperView: false, // feature maps as volumes, like the AlexNet paper's figure
   selected: null, // pinned block id
   hovered: null, // block id under the pointer
   view: 'diagram', // 'diagram' | 'table'

@@ -320,3 +320,23 @@ def test_simplecnn_at_56px_warns_that_the_batch_changes(session: Session, api) -
     assert reshape.locator(".block-label").text_content() == "Reshape → 2×3136"
     reshape.click()
     assert "batch changes from 1 to 2" in page.text_content("#details")
+
+
+def test_paper_view_draws_alexnet_as_volumes(session: Session, api) -> None:
+    session.open("alexnet")
+    page = session.page
+    page.check("#paper-view")
+    page.wait_for_selector("svg.paper")
+    volumes = page.locator("[data-volume]")
+    assert volumes.count() == 12  # input, 7 feature maps, the flattened vector, 3 dense layers
+    sizes = [s for s in page.locator(".volume .volume-shape").all_text_contents() if "×" in s]
+    path = [s for i, s in enumerate(sizes) if i == 0 or sizes[i - 1] != s]
+    assert path == ["224×224", "55×55", "27×27", "13×13", "6×6"]
+    page.click('[data-id="L1"]')
+    assert "features.0" in page.text_content("#details")
+    assert page.is_disabled("#collapse-all")
+    session.screenshot("alexnet-paper")
+    page.uncheck("#paper-view")
+    page.wait_for_selector("svg.diagram:not(.paper)")
+    assert page.locator("#diagram-scroll [data-layer]").count() == len(leaf_rows(api, "alexnet"))
+    assert session.problems.unexpected() == []

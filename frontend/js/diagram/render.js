@@ -11,7 +11,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const CHAR_W = 6.1; // average advance of the 11 px system font, for trimming labels
 const HEAVY_SHARE = 0.2; // a block holding a fifth of the parameters is drawn as heavy
 
-function el(name, attrs = {}, text = null) {
+export function svgElement(name, attrs = {}, text = null) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attrs)) {
     if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
@@ -19,6 +19,7 @@ function el(name, attrs = {}, text = null) {
   if (text !== null) node.textContent = text;
   return node;
 }
+const el = svgElement;
 
 function fit(text, width, charW = CHAR_W) {
   const max = Math.floor(width / charW);

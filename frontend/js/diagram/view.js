@@ -4,6 +4,7 @@
  * collapse requests. What is selected lives in state.js; this module only reports and shows.
  */
 
+import { renderPaper } from './paper-render.js';
 import { highlight, renderDiagram } from './render.js';
 
 const MIN_ZOOM = 0.3;
@@ -36,7 +37,7 @@ export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZo
     const top = scroll.scrollTop;
     const left = scroll.scrollLeft;
     layout = next;
-    svg = renderDiagram(layout, { t, title });
+    svg = layout.paper ? renderPaper(layout, { t, title }) : renderDiagram(layout, { t, title });
     scroll.replaceChildren(svg);
     applyZoom(requested);
     if (keepScroll) {

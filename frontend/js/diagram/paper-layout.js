@@ -1,0 +1,149 @@
+/**
+ * Pure layout of the "paper view": the feature maps as volumes, left to right, in the style of
+ * the AlexNet paper's Figure 2 and NN-SVG — box height follows the spatial size H, thickness
+ * follows the channels C, and the receding side follows W. Fully connected layers are thin
+ * bars whose height follows their feature count. Consecutive layers that keep the shape (VGG's
+ * conv pairs, ReLU, BatchNorm) share one volume. No DOM; paper-render.js draws it.
+ */
+
+import { formatShape } from '../format.js';
+import { blockLabel, isShortcutName, kindOf } from './kinds.js';
+
+export const PAPER = Object.freeze({
+  margin: 20,
+  labelRoom: 118, // above the volumes: rotated operation labels
+  shapeRoom: 40, // below: the shape
+  gap: 30,
+  spatialMin: 10,
+  spatialSpan: 150,
+  spatialPower: 0.6, // < 1 so that 6×6 is still visible next to 224×224
+  channelMin: 4,
+  channelSpan: 58,
+  slant: 0.45, // the receding W side, drawn up and to the right
+  barWidth: 7,
+  barMin: 18,
+  barSpan: 140,
+});
+
+const SHAPE_KEEPING = new Set(['act', 'norm', 'dropout']);
+
+function onShortcut(row, rows) {
+  // A layer inside a `downsample` (at any depth) is on the shortcut, not the main stack.
+  let parent = row.parent;
+  while (parent) {
+    if (isShortcutName(parent)) return true;
+    parent = rows.get(parent)?.parent ?? null;
+  }
+  return false;
+}
+
+function same(a, b) {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Groups of consecutive main-path leaves that end in one tensor shape. */
+export function paperVolumes(summary) {
+  const byName = new Map(summary.layers.map((r) => [r.name, r]));
+  const volumes = [{ id: 'input', kind: 'input', rows: [], shape: summary.input_shape }];
+  for (const row of summary.layers) {
+    if (!row.is_leaf || onShortcut(row, byName) || row.output_shape.length < 2) continue;
+    let last = volumes[volumes.length - 1];
+    if (last.shape.length === 4 && row.input_shape.length === 2) {
+      // Flattening inside forward(): its own vector, like the papers draw it.
+      last = { id: `F${row.index}`, kind: 'reshape', rows: [], shape: row.input_shape };
+      volumes.push(last);
+    }
+    const keepsShape = same(row.output_shape, last.shape);
+    const kind = kindOf(row.type);
+    // Convolutions that keep the shape share a volume (VGG's pairs); dense layers never do.
+    if (keepsShape && (SHAPE_KEEPING.has(kind) || (last.rows.length > 0 && kind !== 'linear'))) {
+      last.rows.push(row);
+      continue;
+    }
+    volumes.push({ id: `L${row.index}`, kind: kindOf(row.type), rows: [row], shape: row.output_shape });
+  }
+  return volumes;
+}
+
+/** "Conv 3×3/1 p1, 64 ×2 + ReLU": what produced a volume, ignoring the shape keepers. */
+function operationLabel(volume) {
+  if (volume.kind === 'input') return 'Input';
+  if (volume.kind === 'reshape') return 'Flatten';
+  const main = volume.rows.filter((r) => !SHAPE_KEEPING.has(kindOf(r.type)));
+  const runs = [];
+  for (const label of (main.length ? main : volume.rows).map(blockLabel)) {
+    const run = runs[runs.length - 1];
+    if (run && run.label === label) run.count += 1;
+    else runs.push({ label, count: 1 });
+  }
+  return runs.map((r) => (r.count > 1 ? `${r.label} ×${r.count}` : r.label)).join(' · ');
+}
+
+export function paperLayout(summary) {
+  const G = PAPER;
+  const volumes = paperVolumes(summary);
+  const maps = volumes.filter((v) => v.shape.length === 4);
+  const vectors = volumes.filter((v) => v.shape.length === 2);
+  const maxHW = Math.max(1, ...maps.map((v) => Math.max(v.shape[2], v.shape[3])));
+  const maxC = Math.max(1, ...maps.map((v) => v.shape[1]));
+  const maxF = Math.max(2, ...vectors.map((v) => v.shape[1]));
+  const spatial = (n) => G.spatialMin + G.spatialSpan * (n / maxHW) ** G.spatialPower;
+  const thickness = (c) => G.channelMin + G.channelSpan * Math.sqrt(c / maxC);
+  const barHeight = (f) => G.barMin + (G.barSpan * Math.log2(Math.max(f, 2))) / Math.log2(maxF);
+
+  const tallest = Math.max(
+    G.barMin,
+    ...maps.map((v) => spatial(v.shape[2]) + G.slant * spatial(v.shape[3])),
+    ...vectors.map((v) => barHeight(v.shape[1])),
+  );
+  const baseline = G.margin + G.labelRoom + tallest; // bottom edge of every front face
+  let x = G.margin;
+  const total = summary.totals?.params ?? 0;
+  const blocks = volumes.map((volume) => {
+    // The layer that made this volume: the last one that is not a shape keeper (ReLU, BN).
+    const main = volume.rows.filter((r) => !SHAPE_KEEPING.has(kindOf(r.type)));
+    const last = volume.kind === 'input' || volume.kind === 'reshape' ? null : (main.at(-1) ?? volume.rows.at(-1));
+    const params = volume.rows.reduce((n, r) => n + (r.recursive ? 0 : r.params), 0);
+    const box =
+      volume.shape.length === 4
+        ? { depth: thickness(volume.shape[1]), h: spatial(volume.shape[2]), recede: G.slant * spatial(volume.shape[3]) }
+        : { depth: G.barWidth, h: barHeight(volume.shape[1]), recede: 0 };
+    const block = {
+      id: volume.id,
+      kind: volume.kind,
+      row: last,
+      rows: volume.rows,
+      name: last ? last.name : volume.kind === 'input' ? 'input' : 'flatten (in forward)',
+      type: last ? last.type : volume.kind === 'input' ? 'Input' : 'Flatten',
+      label: operationLabel(volume),
+      shapeText: formatShape(volume.shape, { dropBatch: true }),
+      inputShape: volume.rows[0]?.input_shape ?? volume.shape,
+      outputShape: volume.shape,
+      params,
+      share: total > 0 ? params / total : 0,
+      inferred: volume.kind === 'reshape' ? 'flatten' : undefined,
+      x,
+      y: baseline - box.h,
+      w: box.depth,
+      h: box.h,
+      recede: box.recede,
+      folded: [],
+    };
+    x += box.depth + box.recede + G.gap;
+    return block;
+  });
+  return {
+    paper: true,
+    blocks,
+    order: blocks.map((b) => b.id),
+    frames: [],
+    edges: [],
+    ticks: [],
+    arcs: [],
+    adds: [],
+    baseline,
+    // The last rotated label leans right past its volume.
+    width: Math.ceil(x - G.gap + G.margin + G.labelRoom * 0.8),
+    height: Math.ceil(baseline + G.shapeRoom + G.margin),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Draws paper-layout.js's volumes as SVG cuboids (front face H × C, top and side receding by W),
+ * the operation that made each one above it and its shape below: a figure to lift into a slide.
+ */
+
+import { formatInt } from '../format.js';
+import { svgElement as el } from './render.js';
+
+function volumeNode(block, t) {
+  const { x, y, w, h, recede: r } = block;
+  const g = el('g', {
+    class: `block volume kind-${block.kind}${block.inferred ? ' inferred' : ''}`,
+    'data-id': block.id,
+    'data-volume': block.rows.map((row) => row.index).join(' ') || block.kind,
+    tabindex: '-1',
+    role: 'button',
+    'aria-label': [block.label, block.shapeText, block.params > 0 ? t('diagram.paramsOf', { n: formatInt(block.params) }) : '']
+      .filter(Boolean)
+      .join(', '),
+  });
+  g.append(el('title', {}, `${block.label}\n${block.shapeText}`));
+  if (r > 0) {
+    g.append(el('polygon', { class: 'volume-top block-box', points: `${x},${y} ${x + w},${y} ${x + w + r},${y - r} ${x + r},${y - r}` }));
+    g.append(
+      el('polygon', { class: 'volume-side block-box', points: `${x + w},${y} ${x + w + r},${y - r} ${x + w + r},${y + h - r} ${x + w},${y + h}` }),
+    );
+  }
+  g.append(el('rect', { class: 'volume-front block-box', x, y, width: w, height: h }));
+
+  const cx = x + (w + r) / 2;
+  const top = y - r - 8;
+  g.append(el('text', { class: 'volume-label', x: cx, y: top, transform: `rotate(-38 ${cx} ${top})` }, block.label));
+  const dims = block.outputShape.slice(1);
+  const lines = dims.length === 3 ? [String(dims[0]), `${dims[1]}×${dims[2]}`] : [String(dims[0])];
+  lines.forEach((line, i) => {
+    g.append(el('text', { class: 'volume-shape', x: x + w / 2, y: y + h + 14 + i * 12 }, line));
+  });
+  return g;
+}
+
+export function renderPaper(layout, { t, title }) {
+  const svg = el('svg', {
+    xmlns: 'http://www.w3.org/2000/svg',
+    class: 'diagram paper',
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    width: layout.width,
+    height: layout.height,
+    role: 'group',
+    'aria-label': title,
+  });
+  svg.append(el('title', {}, title));
+  const links = el('g', { class: 'edges' });
+  const volumes = el('g', { class: 'blocks' });
+  layout.blocks.forEach((block, i) => {
+    const next = layout.blocks[i + 1];
+    if (next) {
+      const y = layout.baseline - 6;
+      links.append(
+        el('line', { class: 'edge', x1: block.x + block.w + block.recede + 3, y1: y, x2: next.x - 3, y2: y, 'data-from': block.id, 'data-to': next.id }),
+      );
+    }
+    volumes.append(volumeNode(block, t));
+  });
+  svg.append(links, volumes);
+  return svg;
+}
