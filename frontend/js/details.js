@@ -79,6 +79,16 @@ export function renderDetails(container, block, { t, summary }) {
   list.className = 'details-list';
   entry(list, t('details.input'), span('shape', formatShape(block.inputShape)));
   entry(list, t('details.output'), span('shape', formatShape(block.outputShape)));
+  // A paper-view volume made by several layers: their sums, and which layers they are.
+  const group = block.rows?.filter((r) => r.params > 0 || r.mult_adds > 0) ?? [];
+  if (group.length > 1) {
+    entry(list, t('details.params'), span('num', formatInt(block.params)));
+    const macs = group.reduce((n, r) => n + r.mult_adds, 0);
+    entry(list, t('details.multAdds'), span('num', formatCompact(macs)), span('muted', ` (${formatInt(macs)})`));
+    entry(list, t('details.layers'), span('hparams', block.rows.map((r) => r.name).join(', ')));
+    container.append(list);
+    return;
+  }
   const row = block.row;
   if (row) {
     entry(list, t('details.params'), ...paramsValue(block, t));

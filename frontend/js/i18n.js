@@ -77,6 +77,7 @@ const en = {
   'details.multAdds': 'Mult-adds',
   'details.share': 'Param share',
   'details.hparams': 'Settings',
+  'details.layers': 'Layers',
   'details.noParams': 'none',
   'details.reused': 'This module already ran once; its parameters are counted there.',
   'details.flatten':
@@ -204,6 +205,7 @@ const ko = {
   'details.multAdds': '곱셈-덧셈',
   'details.share': '파라미터 비중',
   'details.hparams': '설정',
+  'details.layers': '레이어',
   'details.noParams': '없음',
   'details.reused': '이미 한 번 실행된 모듈입니다. 파라미터는 처음 실행에서 셉니다.',
   'details.flatten':

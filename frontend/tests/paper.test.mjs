@@ -27,8 +27,11 @@ it('AlexNet: the volumes of its Figure 2, then the dense layers', () => {
 it("VGG16: each stage's convolutions share a volume, labelled with the count", () => {
   const layout = paperLayout(fixture('vgg16'));
   const labels = layout.blocks.map((b) => b.label);
-  assert.equal(labels[1], 'Conv 3×3/1 p1, 64 ×2');
-  assert.equal(labels[5], 'Conv 3×3/1 p1, 256 ×3');
+  assert.equal(labels[1], 'Conv 3×3 ×2');
+  assert.equal(labels[5], 'Conv 3×3 ×3');
+  assert.equal(labels.at(-1), 'FC 1000');
+  assert.equal(paperLayout(fixture('resnet18')).blocks[2].label, 'Conv 3×3/2 · Conv 3×3 ×3');
+  assert.equal(paperLayout(fixture('alexnet')).blocks[1].label, 'Conv 11×11/4');
   assert.ok(labels.includes('Flatten'));
   const fc = layout.blocks.find((b) => b.name === 'classifier.0');
   assert.equal(Math.round(fc.share * 100), 74);

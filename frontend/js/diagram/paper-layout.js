@@ -13,7 +13,7 @@ export const PAPER = Object.freeze({
   margin: 20,
   labelRoom: 118, // above the volumes: rotated operation labels
   shapeRoom: 40, // below: the shape
-  gap: 30,
+  gap: 18,
   spatialMin: 10,
   spatialSpan: 150,
   spatialPower: 0.6, // < 1 so that 6×6 is still visible next to 224×224
@@ -65,13 +65,38 @@ export function paperVolumes(summary) {
   return volumes;
 }
 
-/** "Conv 3×3/1 p1, 64 ×2 + ReLU": what produced a volume, ignoring the shape keepers. */
+function size(value) {
+  const [a, b] = Array.isArray(value) ? value : [value, value];
+  return a === b ? `${a}×${a}` : `${a}×${b}`;
+}
+
+function stride(value) {
+  const s = Array.isArray(value) ? value[0] : value;
+  return s > 1 ? `/${s}` : '';
+}
+
+/** The figure's short names: the channels are printed under each volume anyway. */
+export function shortLabel(row) {
+  const h = row.hparams ?? {};
+  const kind = kindOf(row.type);
+  if (kind === 'conv' && h.kernel_size != null) {
+    return `Conv ${size(h.kernel_size)}${stride(h.stride)}${h.groups > 1 ? ` g${h.groups}` : ''}`;
+  }
+  if (/^Adaptive/.test(row.type)) return row.type.replace('2d', '');
+  if (kind === 'pool' && h.kernel_size != null) {
+    return `${row.type.replace('2d', '')} ${size(h.kernel_size)}${stride(h.stride)}`;
+  }
+  if (row.type === 'Linear' && h.out_features != null) return `FC ${h.out_features}`;
+  return blockLabel(row);
+}
+
+/** "Conv 3×3/2 · Conv 3×3 ×3": what produced a volume, ignoring the shape keepers. */
 function operationLabel(volume) {
   if (volume.kind === 'input') return 'Input';
   if (volume.kind === 'reshape') return 'Flatten';
   const main = volume.rows.filter((r) => !SHAPE_KEEPING.has(kindOf(r.type)));
   const runs = [];
-  for (const label of (main.length ? main : volume.rows).map(blockLabel)) {
+  for (const label of (main.length ? main : volume.rows).map(shortLabel)) {
     const run = runs[runs.length - 1];
     if (run && run.label === label) run.count += 1;
     else runs.push({ label, count: 1 });
@@ -113,7 +138,13 @@ export function paperLayout(summary) {
       kind: volume.kind,
       row: last,
       rows: volume.rows,
-      name: last ? last.name : volume.kind === 'input' ? 'input' : 'flatten (in forward)',
+      name: !last
+        ? volume.kind === 'input'
+          ? 'input'
+          : 'flatten (in forward)'
+        : main.length > 1
+          ? `${main[0].name} … ${last.name}`
+          : last.name,
       type: last ? last.type : volume.kind === 'input' ? 'Input' : 'Flatten',
       label: operationLabel(volume),
       shapeText: formatShape(volume.shape, { dropBatch: true }),
