@@ -173,7 +173,10 @@ function renderTotals() {
   const totals = summary.totals;
   const items = [
     ['totals.params', `${formatInt(totals.params)}`, formatCompact(totals.params)],
-    ['totals.trainable', formatInt(totals.trainable_params), null],
+    // Trainable only when it says something (a frozen part): the strip stays one line.
+    ...(totals.trainable_params !== totals.params
+      ? [['totals.trainable', formatInt(totals.trainable_params), null]]
+      : []),
     ['totals.multAdds', formatCompact(totals.mult_adds), formatInt(totals.mult_adds)],
     ['totals.io', `${formatShape(summary.input_shape)} → ${formatShape(summary.output_shape)}`, null],
     ['totals.memory', formatBytes(totals.total_bytes), null],
