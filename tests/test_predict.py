@@ -12,8 +12,11 @@ import pytest
 import torch
 from fastapi.testclient import TestClient
 from PIL import Image
+from starlette.requests import Request
 
+from backend.api.predict import read_body
 from backend.config import Settings
+from backend.errors import ImageTooLargeError
 from backend.main import create_app
 from backend.zoo import get_spec
 from backend.zoo.datasets import CIFAR10_CLASSES, dataset_labels
@@ -301,3 +304,20 @@ def test_other_methods_are_told_to_post(client):
     response = client.get("/models/simplecnn/predict")
     assert response.status_code == 405 and response.headers["allow"] == "POST"
     assert "Use POST" in response.json()["detail"]
+
+
+def test_a_body_without_content_length_is_cut_off_while_it_arrives():
+    """No Content-Length (chunked upload): reading stops one chunk past the cap, it does not
+    buffer whatever the client keeps sending."""
+    chunks_sent = 0
+
+    async def endless_upload() -> dict:
+        nonlocal chunks_sent
+        chunks_sent += 1
+        return {"type": "http.request", "body": b"\0" * 10_000, "more_body": True}
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+    with pytest.raises(ImageTooLargeError) as err:
+        h.run_in_own_loop(read_body(Request(scope, endless_upload), limit=BODY_CAP))
+    assert chunks_sent == BODY_CAP // 10_000 + 1
+    assert "larger than" in err.value.detail

@@ -22,6 +22,7 @@ from backend.serving.weights import (
     read_state_dict,
 )
 from backend.zoo import all_specs, get_spec
+from tests import helpers_images as h
 
 SIMPLECNN = get_spec("simplecnn")
 
@@ -158,6 +159,14 @@ def test_a_checkpoint_broken_after_the_scan_falls_back_to_random_weights(dirs, c
 # ---- the gate --------------------------------------------------------------------------------
 
 
+async def until(condition, timeout_s: float = 10.0) -> None:
+    """Waits for `condition()` without assuming how fast threads start on a busy machine."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
 def test_the_gate_bounds_concurrency_and_refuses_beyond_its_queue():
     async def scenario() -> tuple[int, int]:
         gate = InferenceGate(concurrency=2, queue_limit=1)
@@ -170,42 +179,39 @@ def test_the_gate_bounds_concurrency_and_refuses_beyond_its_queue():
             with lock:
                 running += 1
                 peak = max(peak, running)
-            release.wait(5)
-            time.sleep(0.01)
+            release.wait(10)
             with lock:
                 running -= 1
             return 1
 
         tasks = [asyncio.ensure_future(gate.run(work)) for _ in range(3)]
-        await asyncio.sleep(0.2)  # two running, one waiting: the queue is full
-        assert gate.waiting == 1
+        await until(lambda: peak == 2 and gate.waiting == 1)  # two running, the queue full
         with pytest.raises(ModelUnavailableError) as err:
             await gate.run(work)
         assert "busy" in err.value.detail
+        await asyncio.sleep(0.05)
+        assert peak == 2  # the third waited for a slot
         release.set()
         done = await asyncio.gather(*tasks)
         return peak, sum(done)
 
-    peak, finished = asyncio.run(scenario())
+    peak, finished = h.run_in_own_loop(scenario())
     assert peak == 2 and finished == 3
 
 
 def test_a_cancelled_request_keeps_its_slot_until_its_thread_finishes():
-    async def scenario() -> bool:
+    async def scenario() -> None:
         gate = InferenceGate(concurrency=1, queue_limit=0)
         release = threading.Event()
-        first = asyncio.ensure_future(gate.run(release.wait, 5))
-        await asyncio.sleep(0.1)
-        first.cancel()  # the client went away; the thread is still computing
+        first = asyncio.ensure_future(gate.run(release.wait, 10))
+        await until(lambda: gate.running == 1)
+        first.cancel()  # the client went away; its thread is still computing
         await asyncio.sleep(0.05)
-        try:
+        assert gate.running == 1
+        with pytest.raises(ModelUnavailableError):
             await gate.run(lambda: None)
-            refused = False
-        except ModelUnavailableError:
-            refused = True
         release.set()
-        await asyncio.sleep(0.1)
-        await gate.run(lambda: None)  # the slot is free again
-        return refused
+        await until(lambda: gate.running == 0)
+        assert await gate.run(lambda: 42) == 42  # the slot is free again
 
-    assert asyncio.run(scenario())
+    h.run_in_own_loop(scenario())

@@ -132,6 +132,7 @@ class InferenceGate:
         self.queue_limit = queue_limit
         self._slots = asyncio.Semaphore(concurrency)
         self._waiting = 0
+        self._running = 0
 
     async def run(self, fn: Callable[..., T], /, *args: object) -> T:
         """`fn(*args)` in a worker thread once a slot is free."""
@@ -146,6 +147,7 @@ class InferenceGate:
             await self._slots.acquire()
         finally:
             self._waiting -= 1
+        self._running += 1
         task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
         # The slot is freed when the thread finishes, not when the request gives up waiting
         # (a client gone, a time limit): a cancelled request cannot oversubscribe the CPU.
@@ -153,6 +155,7 @@ class InferenceGate:
         return await asyncio.shield(task)
 
     def _release(self, task: asyncio.Future) -> None:
+        self._running -= 1
         self._slots.release()
         if not task.cancelled():
             task.exception()  # retrieved here so an abandoned failure is not logged as lost
@@ -160,3 +163,8 @@ class InferenceGate:
     @property
     def waiting(self) -> int:
         return self._waiting
+
+    @property
+    def running(self) -> int:
+        """Worker threads holding a slot (including those whose request has gone)."""
+        return self._running
