@@ -1,7 +1,11 @@
 """The analysis routes over HTTP: receptive fields, compare, gradient lessons, and their errors."""
 
+import base64
+
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.helpers_images import canvas_style, digit, png
 
 
 def test_receptive_field_rows_follow_the_summary(client: TestClient) -> None:
@@ -108,3 +112,61 @@ def test_gradient_lesson_errors(client: TestClient, url: str, detail: str) -> No
     response = client.get(url)
     assert response.status_code == 422
     assert detail in response.json()["detail"]
+
+
+def test_feature_maps_over_http(client: TestClient) -> None:
+    seven = png(canvas_style(digit(7)))
+    response = client.post(
+        "/models/simplecnn/feature_maps?layer=conv2&max_channels=6",
+        files={"file": ("seven.png", seven, "image/png")},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["layer"], body["channels"], body["spatial"]) == ("conv2", 64, [14, 14])
+    assert len(body["maps"]) == 6 and body["maps"][0]["image"].startswith("data:image/png;base64,")
+    means = [m["mean"] for m in body["maps"]]
+    assert means == sorted(means, reverse=True)
+    as_json = client.post(
+        "/models/simplecnn/feature_maps?layer=pool&call=2&format=grid&max_channels=2",
+        json={"image": "data:image/png;base64," + base64.b64encode(seven).decode()},
+    ).json()
+    assert as_json["call"] == 2 and as_json["calls"] == 2
+    assert len(as_json["maps"][0]["values"]) == 7 and as_json["maps"][0]["image"] is None
+
+
+def test_gradcam_over_http(client: TestClient) -> None:
+    seven = png(canvas_style(digit(7)))
+    body = client.post("/models/simplecnn/gradcam", content=seven).json()
+    assert (body["layer"], body["call"], body["method"]) == ("pool", 2, "gradcam")
+    assert body["trained"] is True and body["label"] == "7" and body["class_index"] == 7
+    heat = body["heatmap"]
+    assert len(heat) == 7 and all(0 <= v <= 1 for row in heat for v in row)
+    hires = client.post(
+        "/models/simplecnn/gradcam?layer=conv1&class_index=1&method=hirescam", content=seven
+    ).json()
+    assert (hires["class_index"], hires["label"], hires["layer_shape"]) == (1, "1", [28, 28])
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "detail"),
+    [
+        ("/models/simplecnn/gradcam?layer=fc2", 422, "Layers that qualify: conv1, pool, conv2"),
+        ("/models/simplecnn/feature_maps?layer=conv9", 422, "layers: conv1, pool, conv2, fc1"),
+        ("/models/simplecnn/gradcam?class_index=12", 422, "between 0 and 9"),
+        ("/models/basicblock/gradcam", 422, "building block"),
+        ("/models/lenet/feature_maps?layer=conv1", 404, "Unknown model 'lenet'"),
+    ],
+)
+def test_image_routes_refuse_before_reading(
+    client: TestClient, url: str, status: int, detail: str
+) -> None:
+    response = client.post(url, content=b"not read")
+    assert response.status_code == status
+    assert detail in response.json()["detail"]
+
+
+def test_image_routes_bad_bodies_and_methods(client: TestClient) -> None:
+    garbage = client.post("/models/simplecnn/gradcam", content=b"\x00not an image")
+    assert garbage.status_code == 422 and "image" in garbage.json()["detail"].lower()
+    wrong = client.get("/models/simplecnn/feature_maps?layer=conv1")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"

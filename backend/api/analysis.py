@@ -1,11 +1,15 @@
-"""Analysis routes: receptive fields, model comparison by stage, the vanishing-gradient lessons."""
+"""Analysis routes: receptive fields, model comparison by stage, the vanishing-gradient lessons,
+and, for an uploaded image, feature maps and Grad-CAM."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from backend.analysis.activations import FeatureMaps, feature_maps
 from backend.analysis.compare import MAX_MODELS, Comparison, compare
+from backend.analysis.gradcam import GradCam, check_class_index, grad_cam
 from backend.analysis.gradients import (
     SKIP_DEPTHS,
     STACK_DEPTHS,
@@ -13,11 +17,14 @@ from backend.analysis.gradients import (
     activation_lesson,
     skip_connection_lesson,
 )
+from backend.analysis.layer_capture import find_layer
 from backend.analysis.receptive_field import Field as ReceptiveField
 from backend.analysis.receptive_field import model_fields, unit_region
 from backend.analysis.summary import SummaryParams
 from backend.api.deps import SummariesDep
+from backend.api.predict import HOW_TO_SEND, PredictJSON, read_image_bytes
 from backend.api.schemas import ErrorResponse
+from backend.serving.runtime import require_classifier
 from backend.zoo import get_spec
 
 router = APIRouter(tags=["analysis"])
@@ -213,3 +220,140 @@ def get_activation_gradients(
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of a plain conv stack with ReLU and with sigmoid."""
     return activation_lesson(depth)
+
+
+# Feature maps and Grad-CAM take an image the way POST /models/{name}/predict does.
+IMAGE_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        "application/json": {"schema": PredictJSON.model_json_schema()},
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+IMAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    413: {"model": ErrorResponse, "description": "Body or image too large (bytes or pixels)."},
+    415: {"model": ErrorResponse, "description": "A format outside the allow-list."},
+    422: {"model": ErrorResponse, "description": "Not an image, or a bad layer or parameter."},
+    503: {"model": ErrorResponse, "description": "Too many requests waiting."},
+}
+Call = Annotated[
+    int | None, Query(ge=1, description="Which call of a module run more than once (pool).")
+]
+
+
+async def _image(request: Request) -> bytes:
+    state = request.app.state
+    return await read_image_bytes(request, state.image_limits, state.settings.max_upload_bytes)
+
+
+@router.api_route(
+    "/models/{name}/feature_maps",
+    methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    include_in_schema=False,
+)
+@router.api_route(
+    "/models/{name}/gradcam",
+    methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    include_in_schema=False,
+)
+def image_routes_other_methods(name: str) -> JSONResponse:
+    """Other methods would fall through to the static frontend's `Allow: GET, HEAD` 405."""
+    return JSONResponse(
+        {"detail": f"Use POST with an image ({HOW_TO_SEND})."},
+        status_code=405,
+        headers={"Allow": "POST"},
+    )
+
+
+@router.post(
+    "/models/{name}/feature_maps",
+    response_model=FeatureMaps,
+    responses=IMAGE_ERRORS,
+    openapi_extra={"requestBody": IMAGE_BODY},
+)
+async def post_feature_maps(
+    name: str,
+    request: Request,
+    layer: Annotated[str, Query(max_length=200, description="A summary row's name, e.g. conv1.")],
+    call: Call = None,
+    max_channels: Annotated[int, Query(ge=1, le=4096, description="Maps returned.")] = 32,
+    format: Annotated[
+        Literal["png", "grid", "both"],
+        Query(description="png: PNG data URLs; grid: numbers; both."),
+    ] = "png",
+    scale: Annotated[
+        Literal["per_map", "shared"], Query(description="Grey range per map or shared.")
+    ] = "per_map",
+) -> FeatureMaps:
+    """One layer's output for an image: its channels as maps, most active (mean) first."""
+    spec = get_spec(name)
+    require_classifier(spec)
+    find_layer(spec, layer, call or 1)  # 422 before reading the body
+    data = await _image(request)
+    state = request.app.state
+    return await state.inference.run(
+        feature_maps,
+        state.runtime,
+        spec,
+        data,
+        state.image_limits,
+        layer,
+        call or 1,
+        max_channels,
+        format,
+        scale == "shared",
+    )
+
+
+@router.post(
+    "/models/{name}/gradcam",
+    response_model=GradCam,
+    responses=IMAGE_ERRORS,
+    openapi_extra={"requestBody": IMAGE_BODY},
+)
+async def post_gradcam(
+    name: str,
+    request: Request,
+    layer: Annotated[
+        str | None,
+        Query(max_length=200, description="A layer with a spatial output (default: the last)."),
+    ] = None,
+    call: Call = None,
+    class_index: Annotated[
+        int | None, Query(ge=0, description="Class to explain (default: the top prediction).")
+    ] = None,
+    method: Annotated[
+        Literal["gradcam", "hirescam"],
+        Query(
+            description="gradcam: channel weights averaged over positions (the paper); "
+            "hirescam: per position, faithful for flatten + fully connected heads."
+        ),
+    ] = "gradcam",
+) -> GradCam:
+    """Grad-CAM heat map of one class on one layer, in [0, 1], with an overlay-ready PNG."""
+    spec = get_spec(name)
+    require_classifier(spec)
+    if layer is not None:
+        find_layer(spec, layer, call or 1)  # 422 before reading the body
+    check_class_index(spec, class_index)
+    data = await _image(request)
+    state = request.app.state
+    return await state.inference.run(
+        grad_cam,
+        state.runtime,
+        spec,
+        data,
+        state.image_limits,
+        layer,
+        class_index,
+        call,
+        method,
+    )
