@@ -57,6 +57,13 @@ def test_resnet18_onnx_over_the_api_at_another_size(client: TestClient) -> None:
     assert max_difference(response.content, reference("resnet18"), (1, 3, 48, 40)) < 1e-4
 
 
+def test_trained_simplecnn_exports_its_checkpoint(client: TestClient) -> None:
+    response = client.get("/models/simplecnn/export.onnx")
+    assert response.status_code == 200 and response.headers["x-model-trained"] == "true"
+    trained = client.app.state.runtime.get("simplecnn").module  # the shipped MNIST weights
+    assert max_difference(response.content, trained, (1, 1, 28, 28)) < 1e-4
+
+
 def test_new_head_in_the_file_name(client: TestClient) -> None:
     response = client.get("/models/simplecnn/export.onnx?num_classes=3")
     assert response.status_code == 200

@@ -25,6 +25,7 @@ from backend.analysis.seeded_init import initialise, materialise
 from backend.analysis.shapes import build_on_meta
 from backend.analysis.summary import ModelSummary
 from backend.errors import ExportBusyError
+from backend.serving.weights import WeightStore, read_state_dict
 from backend.zoo.registry import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,19 @@ def onnx_filename(spec: ModelSpec, input_shape: tuple[int, ...], num_classes: in
 
 
 WeightsLoader = Callable[[ModelSpec, nn.Module], bool]  # loads a checkpoint; True if it did
+
+
+def checkpoint_loader(weights: WeightStore) -> WeightsLoader:
+    """Loads the checkpoint the server found for a model: the weights predictions use."""
+
+    def load(spec: ModelSpec, model: nn.Module) -> bool:
+        checkpoint = weights.checkpoint(spec.name)
+        if checkpoint is None:
+            return False
+        model.load_state_dict(read_state_dict(checkpoint.path), strict=True)
+        return True
+
+    return load
 
 
 class ExportService:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from backend.analysis.export import ExportService, summary_csv
+from backend.analysis.export import ExportService, checkpoint_loader, summary_csv
 from backend.analysis.summary import ModelSummary, SummaryParams
 from backend.analysis.transfer import resolve_freeze
 from backend.api.deps import SummariesDep
@@ -68,19 +68,23 @@ def _summary(
 )
 def export_onnx(
     name: str,
+    request: Request,
     summaries: SummariesDep,
     exporter: ExporterDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
 ) -> Response:
-    """The model as ONNX for one input size (batch 1), with seeded random weights."""
+    """The model as ONNX for one input size (batch 1): its checkpoint's weights if it has one
+    (and keeps its own classes), else random weights from a fixed seed."""
     spec = get_spec(name)
     summary = _summary(summaries, name, height, width, num_classes)  # 422 for bad sizes
     if summary.warnings:  # SimpleCNN's view(-1, ...) would bake a wrong batch into the file
         raise InputSizeError(summary.warnings[0], field="height")
     n, c, h, w = summary.input_shape
-    result = exporter.onnx(spec, (n, c, h, w), num_classes)
+    weights = getattr(request.app.state, "weights", None)
+    loader = checkpoint_loader(weights) if weights is not None else None
+    result = exporter.onnx(spec, (n, c, h, w), num_classes, loader)
     headers = _attachment(result.filename) | {
         "X-Model-Trained": "true" if result.trained else "false",
         "X-Export-Seconds": f"{result.seconds:.3f}",
