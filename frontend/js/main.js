@@ -6,16 +6,16 @@
 import * as api from './api.js';
 import { createControls, FIELDS } from './controls.js';
 import { renderDetails } from './details.js';
-import { KINDS } from './diagram/kinds.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
 import { exportSvg } from './diagram/render.js';
 import { createDiagramView } from './diagram/view.js';
 import { download, exportFileName, summaryToCsv, summaryToJson } from './export.js';
-import { formatBytes, formatCompact, formatInt, formatShape } from './format.js';
+import { formatShape } from './format.js';
 import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
 import { renderLessons } from './lessons.js';
 import { renderModelList } from './models.js';
+import { renderHead, renderLegend, renderTotals } from './overview.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
 import { createLayerTable } from './table.js';
@@ -146,68 +146,6 @@ function toggleCollapsed(name) {
 
 // ---------------------------------------------------------------- rendering
 
-function renderHead() {
-  const { model } = store.get();
-  if (!model) return;
-  $('model-title').textContent = model.title;
-  const badge = $('model-badge');
-  badge.textContent = t(model.trained ? 'models.trained' : 'models.random');
-  badge.className = `badge ${model.trained ? 'badge-trained' : 'badge-random'}`;
-  $('model-description').textContent = model.descriptions?.[getLanguage()] ?? model.description;
-  const paper = $('model-paper');
-  paper.replaceChildren();
-  if (model.paper) {
-    const link = document.createElement('a');
-    link.href = model.paper.url;
-    link.rel = 'noopener noreferrer';
-    link.textContent = model.paper.title;
-    paper.append(`${t('lessons.paper')}: ${model.paper.authors} (${model.paper.year}), `, link);
-  }
-}
-
-function renderTotals() {
-  const { summary } = store.get();
-  const list = $('totals');
-  list.replaceChildren();
-  if (!summary) return;
-  const totals = summary.totals;
-  const items = [
-    ['totals.params', `${formatInt(totals.params)}`, formatCompact(totals.params)],
-    // Trainable only when it says something (a frozen part): the strip stays one line.
-    ...(totals.trainable_params !== totals.params
-      ? [['totals.trainable', formatInt(totals.trainable_params), null]]
-      : []),
-    ['totals.multAdds', formatCompact(totals.mult_adds), formatInt(totals.mult_adds)],
-    ['totals.io', `${formatShape(summary.input_shape)} → ${formatShape(summary.output_shape)}`, null],
-    ['totals.memory', formatBytes(totals.total_bytes), null],
-  ];
-  for (const [key, value, title] of items) {
-    const item = document.createElement('div');
-    const dt = document.createElement('dt');
-    dt.textContent = t(key);
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    if (title) dd.title = title;
-    item.append(dt, dd);
-    list.append(item);
-  }
-}
-
-function renderLegend() {
-  const legend = $('legend');
-  const present = new Set(layout ? layout.blocks.map((b) => b.kind) : []);
-  if (layout?.adds.length) present.add('add');
-  legend.replaceChildren(
-    ...KINDS.filter((k) => present.has(k)).map((kind) => {
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = `swatch kind-${kind}`;
-      li.append(swatch, t(`legend.${kind}`));
-      return li;
-    }),
-  );
-}
-
 let drawnModel = null; // redrawing the same model keeps the scroll position
 
 function renderDiagram() {
@@ -234,7 +172,7 @@ function renderDiagram() {
   const scroll = $('diagram-scroll');
   scroll.dataset.model = summary.model;
   scroll.dataset.input = formatShape(summary.input_shape);
-  renderLegend();
+  renderLegend(layout, { t });
   renderZoomLevel();
   renderSelection();
 }
@@ -301,14 +239,14 @@ store.subscribe((state, changed) => {
   if (has('lang')) renderLanguage();
   if (has('models', 'model', 'lang')) renderModels();
   if (has('model', 'lang')) {
-    renderHead();
+    renderHead(state.model, { t, lang: state.lang });
     predictPanel.setModel(state.model, state.models);
     if (changed.has('lang')) predictPanel.retranslate();
   }
   if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang')) {
     renderDiagram();
     table.setSummary(state.summary);
-    renderTotals();
+    renderTotals(state.summary, { t });
     renderLessons($('lessons'), { model: state.model, summary: state.summary, lang: state.lang, t });
   } else if (has('selected', 'hovered')) {
     renderSelection();

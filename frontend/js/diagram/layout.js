@@ -15,33 +15,10 @@
  */
 
 import { channelsOf, formatShape, spatialSize } from '../format.js';
-import { blockLabel, isResidualType, isShortcutName, kindOf } from './kinds.js';
+import { blockWidth, containerBlock, GEOMETRY, leafBlock } from './blocks.js';
+import { isResidualType, isShortcutName, kindOf } from './kinds.js';
 
-export const GEOMETRY = Object.freeze({
-  margin: 16,
-  headerH: 22, // room for the share column's heading
-  blockMin: 124, // a 1-channel block: still wide enough for "Conv 3×3/1 p1, 32"
-  blockSpan: 196, // extra width at 2^maxLog2 channels
-  maxLog2: 12, // 4096 channels or features: the widest block
-  sideScale: 0.55, // blocks on a shortcut arc are drawn narrower
-  blockH: 38, // two lines: label and output shape
-  compactH: 22, // one line: normalisation, dropout (shape unchanged)
-  thinH: 13, // activations
-  gap: 12,
-  tickGap: 20, // a gap that carries a shape tick is a little taller
-  frameHeader: 20,
-  framePad: 10,
-  frameBottom: 8,
-  arcGap: 30, // between the main path's widest block and the arc
-  arcBend: 12, // corner radius of the arc, and the space it keeps from the frame edges
-  addR: 9,
-  forkDrop: 4, // the shortcut leaves the incoming edge just below the frame's label
-  rulerWidth: 66,
-  shareGap: 18,
-  shareWidth: 96,
-  shareText: 54,
-  shareRowH: 12, // the least distance between two rows of the share column
-});
+export { blockWidth, GEOMETRY };
 
 /** Rows → tree of {row, children}, children in execution order. */
 export function buildTree(rows) {
@@ -56,81 +33,8 @@ export function buildTree(rows) {
   return root;
 }
 
-/** Block width for a tensor with `channels` channels (or features): log scale. */
-export function blockWidth(channels, scale = 1) {
-  const t = Math.min(Math.max(Math.log2(Math.max(channels, 1)) / GEOMETRY.maxLog2, 0), 1);
-  return Math.round((GEOMETRY.blockMin + GEOMETRY.blockSpan * t) * scale);
-}
-
-function heightFor(kind, reshapes) {
-  if (kind === 'act') return GEOMETRY.thinH;
-  if ((kind === 'norm' || kind === 'dropout' || kind === 'other') && !reshapes) {
-    return GEOMETRY.compactH;
-  }
-  return GEOMETRY.blockH;
-}
-
-function sameShape(a, b) {
-  return Array.isArray(a) && Array.isArray(b) && a.join() === b.join();
-}
-
 function isContainer(node) {
   return !node.row.is_leaf && node.children.length > 0;
-}
-
-function countLeaves(node) {
-  return node.children.reduce((n, c) => n + (c.row.is_leaf ? 1 : countLeaves(c)), 0);
-}
-
-function leafBlock(ctx, row, lane) {
-  const kind = kindOf(row.type);
-  const reshapes = !sameShape(row.input_shape, row.output_shape);
-  return {
-    id: `L${row.index}`,
-    kind,
-    row,
-    name: row.name,
-    type: row.type,
-    label: blockLabel(row),
-    shapeText: formatShape(row.output_shape, { dropBatch: true }),
-    inputShape: row.input_shape,
-    outputShape: row.output_shape,
-    params: row.recursive ? 0 : row.params,
-    share: ctx.total > 0 && !row.recursive ? row.params / ctx.total : 0,
-    w: blockWidth(channelsOf(row.output_shape), lane === 'side' ? GEOMETRY.sideScale : 1),
-    h: heightFor(kind, reshapes),
-    lane,
-    folded: [],
-  };
-}
-
-function containerBlock(ctx, node, lane) {
-  const row = node.row;
-  const residual = isResidualType(row.type);
-  return {
-    id: `C${row.index}`,
-    kind: 'container',
-    residual,
-    container: row.name,
-    row,
-    name: row.name,
-    type: row.type,
-    label: `${row.name} · ${row.type}${residual ? ' ⊕' : ''}`,
-    shapeText: `${formatShape(row.input_shape, { dropBatch: true })} → ${formatShape(
-      row.output_shape,
-      { dropBatch: true },
-    )}`,
-    inputShape: row.input_shape,
-    outputShape: row.output_shape,
-    params: row.params,
-    share: ctx.total > 0 ? row.params / ctx.total : 0,
-    leafCount: countLeaves(node),
-    w: blockWidth(channelsOf(row.output_shape), lane === 'side' ? GEOMETRY.sideScale : 1),
-    h: GEOMETRY.blockH,
-    lane,
-    collapsed: node.children.length > 0,
-    folded: [],
-  };
 }
 
 /** Starts a block on the main path: the gap above it, its shape tick, the edge into it. */
@@ -197,9 +101,9 @@ function placeSequence(ctx, nodes, level, lane) {
         ctx.prev.shape = row.output_shape;
         continue;
       }
-      previousLeaf = placeBlock(ctx, leafBlock(ctx, row, lane));
+      previousLeaf = placeBlock(ctx, leafBlock(row, lane, ctx.total));
     } else if (!isContainer(node) || ctx.opts.collapsed.has(row.name)) {
-      placeBlock(ctx, containerBlock(ctx, node, lane));
+      placeBlock(ctx, containerBlock(node, lane, ctx.total));
       previousLeaf = null;
     } else if (lane === 'main' && isResidualType(row.type)) {
       placeResidual(ctx, node, level, row.name);

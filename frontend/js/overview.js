@@ -1,0 +1,69 @@
+/**
+ * The model's overview above the diagram: title, trained/random badge, description in the
+ * chosen language and the paper; the totals strip; the legend of the kinds drawn.
+ */
+
+import { KINDS } from './diagram/kinds.js';
+import { formatBytes, formatCompact, formatInt, formatShape } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+export function renderHead(model, { t, lang }) {
+  if (!model) return;
+  $('model-title').textContent = model.title;
+  const badge = $('model-badge');
+  badge.textContent = t(model.trained ? 'models.trained' : 'models.random');
+  badge.className = `badge ${model.trained ? 'badge-trained' : 'badge-random'}`;
+  $('model-description').textContent = model.descriptions?.[lang] ?? model.description;
+  const paper = $('model-paper');
+  paper.replaceChildren();
+  if (model.paper) {
+    const link = document.createElement('a');
+    link.href = model.paper.url;
+    link.rel = 'noopener noreferrer';
+    link.textContent = model.paper.title;
+    paper.append(`${t('lessons.paper')}: ${model.paper.authors} (${model.paper.year}), `, link);
+  }
+}
+
+export function renderTotals(summary, { t }) {
+  const list = $('totals');
+  list.replaceChildren();
+  if (!summary) return;
+  const totals = summary.totals;
+  const items = [
+    ['totals.params', formatInt(totals.params), formatCompact(totals.params)],
+    // Trainable only when it says something (a frozen part): the strip stays short.
+    ...(totals.trainable_params !== totals.params
+      ? [['totals.trainable', formatInt(totals.trainable_params), null]]
+      : []),
+    ['totals.multAdds', formatCompact(totals.mult_adds), formatInt(totals.mult_adds)],
+    ['totals.io', `${formatShape(summary.input_shape)} → ${formatShape(summary.output_shape)}`, null],
+    ['totals.memory', formatBytes(totals.total_bytes), null],
+  ];
+  for (const [key, value, title] of items) {
+    const item = document.createElement('div');
+    const dt = document.createElement('dt');
+    dt.textContent = t(key);
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    if (title) dd.title = title;
+    item.append(dt, dd);
+    list.append(item);
+  }
+}
+
+/** Only the kinds the current picture uses. */
+export function renderLegend(layout, { t }) {
+  const present = new Set(layout ? layout.blocks.map((b) => b.kind) : []);
+  if (layout?.adds.length) present.add('add');
+  $('legend').replaceChildren(
+    ...KINDS.filter((k) => present.has(k)).map((kind) => {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = `swatch kind-${kind}`;
+      li.append(swatch, t(`legend.${kind}`));
+      return li;
+    }),
+  );
+}
