@@ -41,3 +41,9 @@ clean:
 
 bench: install-dev
 	$(PY) -m bench.run
+
+# Slow (builds the image): not part of `make test`. See scripts/docker-check.sh for its knobs,
+# e.g. `make docker-test DOCKER_BUILD_FLAGS="--network host" TORCH_INDEX=default`.
+.PHONY: docker-test
+docker-test:
+	scripts/docker-check.sh
