@@ -112,23 +112,11 @@ def test_the_seed_block_is_one_stage(summaries: SummaryService) -> None:
 
 
 def test_bad_requests(summaries: SummaryService) -> None:
-    with pytest.raises(InvalidParameterError, match="between 1 and 8 model names to compare; got 9"):
-        compare(
-            [
-                "vgg11",
-                "vgg13",
-                "vgg16",
-                "vgg19",
-                "alexnet",
-                "simplecnn",
-                "resnet18",
-                "resnet34",
-                "plain18",
-            ],
-            None,
-            summaries,
-        )
-    with pytest.raises(InvalidParameterError, match="between 1 and 8 model names to compare; got 0"):
+    nine = ["vgg11", "vgg13", "vgg16", "vgg19", "alexnet", "simplecnn", "resnet18", "resnet34"]
+    nine.append("plain18")
+    with pytest.raises(InvalidParameterError, match=r"between 1 and 8 model names .*; got 9"):
+        compare(nine, None, summaries)
+    with pytest.raises(InvalidParameterError, match=r"between 1 and 8 model names .*; got 0"):
         compare([], None, summaries)
     with pytest.raises(InvalidParameterError, match="only once"):
         compare(["vgg16", "vgg16"], None, summaries)
