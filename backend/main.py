@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps, SummaryService
@@ -24,7 +26,24 @@ from backend.serving.resources import open_serving
 from backend.zoo import get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 log = logging.getLogger("backend")
+
+
+class FrontendMount(Mount):
+    """The static frontend as the app's fallback: it serves a request only when no API route
+    matched its path.
+
+    Starlette's router takes the first route that matches fully and otherwise the first that
+    matches partially (right path, wrong method). A plain mount at "/" matches every request
+    fully, so GET /models/x/predict or DELETE /models would reach StaticFiles and get its 405
+    `Allow: GET, HEAD`. As a partial match it yields to the API route, whose 405 names the
+    methods that route really takes; paths no route knows still reach the files.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        return (Match.PARTIAL if match == Match.FULL else match), child_scope
 
 
 def _summary_service(settings: Settings) -> SummaryService:
@@ -59,7 +78,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level.upper())
+    logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
     app = FastAPI(
         title="CNN Explorer",
         description="Layer-by-layer shapes, parameters and predictions of the classic CNNs.",
@@ -77,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis_router)
     app.include_router(exports_router)
     app.include_router(predict.router)
-    app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")
+    frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
+    app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything, security headers go on every response.
     if settings.cors_origins:
         app.add_middleware(

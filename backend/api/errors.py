@@ -1,11 +1,21 @@
-"""Every error as JSON `{"detail": "<sentence>", ...}`: domain errors mapped to statuses here."""
+"""Every error as JSON `{"detail": "<sentence>", ...}`: domain errors mapped to statuses here.
 
+Each error is logged once, in structured form: the message carries `key=value` pairs (strings
+JSON-quoted, so a path or detail cannot forge log lines) and the same fields ride on the record
+as `extra` attributes (method, path, status, detail, model) for log shippers. Unexpected
+exceptions are logged with their traceback; the client only ever gets a generic sentence,
+never a traceback or a file path.
+"""
+
+import json
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from backend import errors
 
@@ -22,6 +32,8 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.UndecodableImageError: 422,
     errors.ModelUnavailableError: 503,
 }
+INTERNAL_ERROR = "Internal server error; the server log has details."
+CLIENT_CLOSED = 499  # nginx's convention: the client went away before the answer; never sent
 
 
 def _status_for(exc: errors.ExplorerError) -> int:
@@ -42,11 +54,42 @@ def _validation_sentence(exc: RequestValidationError) -> str:
     return "Invalid request: " + "; ".join(parts) + "."
 
 
+def log_fields(request: Request, status: int, detail: str) -> dict[str, Any]:
+    model = request.path_params.get("name") if request.path_params else None
+    return {
+        "method": request.method,
+        "path": request.url.path,
+        "status": status,
+        "detail": detail,
+        "model": model,
+    }
+
+
+def log_request_error(
+    request: Request, status: int, detail: str, level: int = logging.INFO, **kwargs: Any
+) -> None:
+    fields = log_fields(request, status, detail)
+    pairs = " ".join(
+        f"{k}={json.dumps(v) if isinstance(v, str) else v}"
+        for k, v in fields.items()
+        if v is not None
+    )
+    log.log(level, "request failed %s", pairs, extra=fields, **kwargs)
+
+
+def _method_not_allowed(request: Request, allow: str | None) -> str:
+    methods = sorted(m.strip() for m in (allow or "").split(",") if m.strip())
+    if not methods:
+        return f"{request.url.path} does not take {request.method}."
+    allowed = " or ".join(m for m in methods if m != "HEAD" or methods == ["HEAD"])
+    return f"{request.url.path} does not take {request.method}. Use {allowed}."
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.ExplorerError)
     async def explorer_error(request: Request, exc: errors.ExplorerError) -> JSONResponse:
         status = _status_for(exc)
-        log.info("client error %s %s: %s", status, request.url.path, exc.detail)
+        log_request_error(request, status, exc.detail)
         return JSONResponse({"detail": exc.detail, **exc.extra}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
@@ -55,16 +98,31 @@ def install_error_handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
             for e in exc.errors()
         ]
-        return JSONResponse({"detail": _validation_sentence(exc), "errors": errs}, 422)
+        detail = _validation_sentence(exc)
+        log_request_error(request, 422, detail)
+        return JSONResponse({"detail": detail, "errors": errs}, 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No such path: {request.url.path}. The API is described at /docs."
+        elif exc.status_code == 405:
+            allow = (exc.headers or {}).get("Allow")
+            detail = _method_not_allowed(request, allow)
+        log_request_error(request, exc.status_code, detail)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_disconnected(request: Request, exc: ClientDisconnect) -> Response:
+        # The client closed the connection while its body was arriving: nothing is left to
+        # answer and nothing was handed to a model; the partial body is dropped with the request.
+        log_request_error(request, CLIENT_CLOSED, "client disconnected during the upload")
+        return Response(status_code=CLIENT_CLOSED)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "Internal server error; the server log has details."}, 500)
+        log_request_error(
+            request, 500, f"unhandled {type(exc).__name__}", level=logging.ERROR, exc_info=exc
+        )
+        return JSONResponse({"detail": INTERNAL_ERROR}, 500)

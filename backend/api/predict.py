@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import HTTPException
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
@@ -160,21 +159,6 @@ async def read_image_bytes(request: Request, limits: ImageLimits, body_limit: in
     raise UnsupportedFormatError(
         f"Request bodies of type {media_type!r} are not accepted; {HOW_TO_SEND}.",
         content_type=media_type,
-    )
-
-
-@router.api_route(
-    "/{name}/predict",
-    methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    include_in_schema=False,
-)
-def predict_other_methods(name: str) -> JSONResponse:
-    """Without this, other methods fall through to the static frontend mounted at "/", whose
-    405 advertises `Allow: GET, HEAD` for a resource that only takes POST."""
-    return JSONResponse(
-        {"detail": f"Use POST to classify an image with {name}; {HOW_TO_SEND}."},
-        status_code=405,
-        headers={"Allow": "POST"},
     )
 
 

@@ -7,6 +7,11 @@
   `concurrency` of them at once and at most `queue_limit` waiting; beyond that it refuses at
   once (503) rather than queueing without bound, as TorchServe, Triton and Ray Serve do.
 
+Faults stay with the request and the model they belong to: a model that fails to build or load
+answers 503 (`ModelUnavailableError`) for `failure_cooldown_s` without retrying, while the
+others keep serving; running out of memory in a forward (CUDA or host) frees the CUDA cache
+and answers 503 too, leaving the loaded models and the gate as they were.
+
 Models returned by `get` are shared between requests: run them under `torch.inference_mode()`
 and never attach hooks or change them; code that needs hooks (feature maps, Grad-CAM) should
 work on `copy.deepcopy(loaded.module)` or hold its own instance.
@@ -14,7 +19,9 @@ work on `copy.deepcopy(loaded.module)` or hold its own instance.
 
 import asyncio
 import logging
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,13 +30,17 @@ from typing import TypeVar
 import torch
 from torch import nn
 
-from backend.errors import ModelUnavailableError, NotAClassifierError
+from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
 from backend.serving.weights import CheckpointError, WeightStore, read_state_dict
 from backend.zoo import ModelSpec, get_spec
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RANDOM_INIT_SEED = 0  # untrained models get the same random weights on every start
+# After a failed build, the same model answers 503 at once for this long instead of rebuilding
+# under the build lock on every request (which would stall the builds of healthy models).
+FAILURE_COOLDOWN_S = 10.0
+OUT_OF_MEMORY = (torch.cuda.OutOfMemoryError, MemoryError)
 
 
 @dataclass(frozen=True)
@@ -50,10 +61,18 @@ def require_classifier(spec: ModelSpec) -> None:
 
 
 class ModelRuntime:
-    def __init__(self, weights: WeightStore, device: torch.device, max_loaded: int) -> None:
+    def __init__(
+        self,
+        weights: WeightStore,
+        device: torch.device,
+        max_loaded: int,
+        failure_cooldown_s: float = FAILURE_COOLDOWN_S,
+    ) -> None:
         self.weights = weights
         self.device = device
         self.max_loaded = max_loaded
+        self.failure_cooldown_s = failure_cooldown_s
+        self._failures: dict[str, tuple[float, str]] = {}  # name -> (when, exception type)
         self._cache: OrderedDict[str, LoadedModel] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time: bounds peak memory too
@@ -69,7 +88,9 @@ class ModelRuntime:
             hit = self._cached(name)  # built by another thread while this one waited
             if hit is not None:
                 return hit
+            self._refuse_if_failed_recently(spec.name)
             loaded = self._build(spec)
+            self._failures.pop(spec.name, None)
             max_loaded = self.max_loaded
             with self._cache_lock:
                 self._cache[name] = loaded
@@ -92,13 +113,52 @@ class ModelRuntime:
         with self._cache_lock:
             return list(self._cache)
 
+    def _refuse_if_failed_recently(self, name: str) -> None:
+        failure = self._failures.get(name)
+        if failure is None:
+            return
+        when, kind = failure
+        left = self.failure_cooldown_s - (time.monotonic() - when)
+        if left > 0:
+            raise ModelUnavailableError(
+                f"{name} failed to load on {self.device} a moment ago ({kind}) and is not "
+                f"retried for another {left:.0f} s; the other models still work.",
+                model=name,
+                retry_after_s=math.ceil(left),
+            )
+
     def _build(self, spec: ModelSpec) -> LoadedModel:
+        retry = math.ceil(self.failure_cooldown_s)
         try:
             return self._build_trained(spec) or self._build_random(spec)
-        except (torch.cuda.OutOfMemoryError, MemoryError) as exc:
+        except ExplorerError:
+            raise
+        except OUT_OF_MEMORY as exc:
+            free_cuda_cache(self.device)
+            self._failures[spec.name] = (time.monotonic(), type(exc).__name__)
+            log.warning(
+                "runtime: out of memory loading model=%s device=%s", spec.name, self.device,
+                extra={"model": spec.name, "device": str(self.device)},
+            )  # fmt: skip
             raise ModelUnavailableError(
                 f"There is not enough memory on {self.device} to load {spec.name} right now "
-                f"({type(exc).__name__}); try again later or a smaller model.",
+                f"({type(exc).__name__}); try again in {retry} s or choose a smaller model.",
+                model=spec.name,
+                retry_after_s=retry,
+            ) from exc
+        except Exception as exc:  # a broken builder, a device error: this model only
+            self._failures[spec.name] = (time.monotonic(), type(exc).__name__)
+            log.error(
+                "runtime: loading failed model=%s device=%s error=%s", spec.name, self.device,
+                type(exc).__name__, exc_info=True,
+                extra={"model": spec.name, "device": str(self.device)},
+            )  # fmt: skip
+            raise ModelUnavailableError(
+                f"{spec.name} could not be loaded on {self.device} ({type(exc).__name__}); "
+                f"the other models still work. Try again in {retry} s; the server log has "
+                "details.",
+                model=spec.name,
+                retry_after_s=retry,
             ) from exc
 
     def _build_trained(self, spec: ModelSpec) -> LoadedModel | None:
@@ -148,7 +208,7 @@ class InferenceGate:
         finally:
             self._waiting -= 1
         self._running += 1
-        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        task = asyncio.ensure_future(asyncio.to_thread(call_with_memory_guard, fn, *args))
         # The slot is freed when the thread finishes, not when the request gives up waiting
         # (a client gone, a time limit): a cancelled request cannot oversubscribe the CPU.
         task.add_done_callback(self._release)
@@ -168,3 +228,33 @@ class InferenceGate:
     def running(self) -> int:
         """Worker threads holding a slot (including those whose request has gone)."""
         return self._running
+
+
+def free_cuda_cache(device: torch.device) -> None:
+    if device.type == "cuda" and torch.cuda.is_initialized():
+        torch.cuda.empty_cache()
+
+
+def call_with_memory_guard(fn: Callable[..., T], /, *args: object) -> T:
+    """`fn(*args)`, with running out of memory turned into a 503 for this request alone.
+
+    The CUDA caching allocator keeps what the failed forward had reserved; it is emptied here,
+    in the worker, before the gate's slot is released, so the next request starts clean.
+    Models are read-only during a forward, so the cached ones stay valid.
+    """
+    try:
+        return fn(*args)
+    except OUT_OF_MEMORY as exc:
+        on_cuda = isinstance(exc, torch.cuda.OutOfMemoryError)
+        if on_cuda and torch.cuda.is_initialized():
+            torch.cuda.empty_cache()
+        where = "GPU" if on_cuda else "server"
+        log.warning(
+            "inference: out of memory on the %s (%s); request refused with 503", where,
+            type(exc).__name__, extra={"error": type(exc).__name__},
+        )  # fmt: skip
+        raise ModelUnavailableError(
+            f"The {where} ran out of memory computing this request; try again in a "
+            "moment, or with a smaller model or input.",
+            retry_after_s=1,
+        ) from exc
