@@ -9,6 +9,7 @@ never a traceback or a file path.
 
 import json
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,6 +42,16 @@ def _status_for(exc: errors.ExplorerError) -> int:
         if cls in STATUS_BY_ERROR:
             return STATUS_BY_ERROR[cls]
     return 400
+
+
+def retry_after(exc: errors.ExplorerError) -> dict[str, str] | None:
+    """An error that knows when to come back (`retry_after_s`, a busy queue or a cooling-down
+    model) says so in the standard `Retry-After` header too, whole seconds (RFC 9110 10.2.3),
+    so clients and proxies that never read the body still back off."""
+    seconds = exc.extra.get("retry_after_s")
+    if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0:
+        return {"Retry-After": str(math.ceil(seconds))}
+    return None
 
 
 def _validation_sentence(exc: RequestValidationError) -> str:
@@ -90,7 +101,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def explorer_error(request: Request, exc: errors.ExplorerError) -> JSONResponse:
         status = _status_for(exc)
         log_request_error(request, status, exc.detail)
-        return JSONResponse({"detail": exc.detail, **exc.extra}, status_code=status)
+        return JSONResponse(
+            {"detail": exc.detail, **exc.extra}, status_code=status, headers=retry_after(exc)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
