@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
-from starlette.types import Scope
+from starlette.types import ASGIApp, Scope
 
 from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps, SummaryService
@@ -46,6 +46,14 @@ class FrontendMount(Mount):
         return (Match.PARTIAL if match == Match.FULL else match), child_scope
 
 
+class ExplorerApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Starlette puts its error middleware (the generic 500) outside every added middleware,
+        # and the time limit (504) is outermost of those: the security headers wrap the whole
+        # stack so that those answers carry them too.
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def _summary_service(settings: Settings) -> SummaryService:
     caps = SummaryCaps(
         max_input_size=settings.max_input_size,
@@ -79,7 +87,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
-    app = FastAPI(
+    app = ExplorerApp(
         title="CNN Explorer",
         description="Layer-by-layer shapes, parameters and predictions of the classic CNNs.",
         version="0.1.0",
@@ -98,12 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(predict.router)
     frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
-    # Outermost last: the time limit wraps everything, security headers go on every response.
+    # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"]
         )
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestTimeout, seconds=settings.request_timeout_s)
     return app
 
