@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +47,21 @@ class Settings(BaseSettings):
     # torch threads per forward (0: PyTorch's default). One thread per forward with one forward
     # per core measured +27 % requests/s and -36 % p99 here (8 clients, ResNet18; facts.md).
     torch_threads: Annotated[int, Field(ge=0)] = 1
+    # Models whose weights and inputs run in NHWC (torch.channels_last), comma-separated: only
+    # where it measured faster here (bench/RESULTS.md, 1 thread: AlexNet and VGG16 ~0.75-0.85×
+    # the time, ResNet-18 no gain; SimpleCNN's view() cannot take it and would stay as it is).
+    channels_last_models: Annotated[list[str], NoDecode] = ["alexnet", "vgg16"]
+    # Models loaded and run once on a blank input at start-up, comma-separated (e.g.
+    # "simplecnn,resnet18"), so their first request pays neither the load nor the first
+    # forward's kernel set-up. Empty by default: start-up stays short and memory low.
+    warm_models: Annotated[list[str], NoDecode] = []
+
+    @field_validator("channels_last_models", "warm_models", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
     @field_validator("device")
     @classmethod

@@ -22,6 +22,7 @@ from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.serving.device import resolve_device
+from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
 from backend.zoo import get_spec
 
@@ -75,6 +76,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         summaries = app.state.summaries
         await asyncio.to_thread(summaries.get, spec, summaries.default_params(spec))
     serving = await asyncio.to_thread(open_serving, settings, app.state.device.device)
+    if settings.warm_models:  # load and run these once now: their first request is then fast
+        await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models)
     app.state.weights = serving.weights  # /models reads is_trained() from it
     app.state.runtime = serving.runtime
     app.state.inference = serving.gate

@@ -1,7 +1,9 @@
 """One prediction, start to finish: bytes -> image -> tensor -> ready model -> top-k classes,
 each step timed. Blocking; the HTTP layer runs it through an `InferenceGate`."""
 
+import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -15,6 +17,8 @@ from backend.serving.preprocess import Preprocess, draft_size_for, preprocess_fo
 from backend.serving.runtime import LoadedModel, ModelRuntime, require_classifier
 from backend.zoo import ModelSpec
 from backend.zoo.datasets import DATASETS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,10 @@ def classify(loaded: LoadedModel, batch: Tensor, top_k: int) -> list[ClassScore]
     """Top-k classes of the first item of `batch` (1, C, H, W), most probable first."""
     labels = loaded.spec.dataset.labels if loaded.spec.dataset else ()
     with torch.inference_mode():
-        logits = loaded.module(batch.to(loaded.device))  # (1, num_classes)
+        batch = batch.to(loaded.device)
+        if loaded.channels_last:  # NHWC weights want NHWC inputs, or each conv converts
+            batch = batch.contiguous(memory_format=torch.channels_last)
+        logits = loaded.module(batch)  # (1, num_classes)
         probabilities = logits.float().softmax(dim=1)[0]
         values, indices = probabilities.topk(top_k)
     return [
@@ -98,3 +105,24 @@ def predict_image(
         timings_ms=timings,
         preview=to_preview(tensor, spec.dataset) if want_preview else None,
     )
+
+
+def warm_up(runtime: ModelRuntime, names: Iterable[str]) -> dict[str, float]:
+    """Loads each model and classifies one blank input of its default shape, so that its first
+    request pays neither the load nor the first forward's kernel set-up (oneDNN primitives are
+    cached per process). Raises for unknown names and non-classifiers: a typo in WARM_MODELS
+    stops the start-up with a clear message. Returns the seconds spent per model."""
+    names = list(dict.fromkeys(names))
+    if len(names) > runtime.max_loaded:
+        log.warning(
+            "warm-up: %d models asked for but max_loaded_models=%d keeps only the last %d",
+            len(names), runtime.max_loaded, runtime.max_loaded,
+        )  # fmt: skip
+    spent = {}
+    for name in names:
+        start = time.perf_counter()
+        loaded = runtime.get(name)
+        classify(loaded, torch.zeros(1, *loaded.spec.default_input_shape), top_k=1)
+        spent[name] = time.perf_counter() - start
+        log.info("warm-up: %s ready in %.2f s", name, spent[name])
+    return spent

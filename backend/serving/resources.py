@@ -34,7 +34,9 @@ def open_serving(settings: Settings, device: torch.device) -> ServingResources:
         torch.set_num_threads(settings.torch_threads)
     weights = WeightStore(settings.weights_dir)
     weights.scan(all_specs())
-    runtime = ModelRuntime(weights, device, settings.max_loaded_models)
+    runtime = ModelRuntime(
+        weights, device, settings.max_loaded_models, channels_last=settings.channels_last_models
+    )
     if weights.is_trained("simplecnn"):
         runtime.get("simplecnn")  # 1.7 MB: the first drawing is answered without a load
     log.info(

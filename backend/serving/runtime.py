@@ -18,12 +18,13 @@ work on `copy.deepcopy(loaded.module)` or hold its own instance.
 """
 
 import asyncio
+import dataclasses
 import logging
 import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -50,6 +51,7 @@ class LoadedModel:
     device: torch.device
     trained: bool
     weights: str | None  # "user", "shipped", or None for random weights
+    channels_last: bool = False  # weights in NHWC: feed inputs in torch.channels_last too
 
 
 def require_classifier(spec: ModelSpec) -> None:
@@ -67,10 +69,12 @@ class ModelRuntime:
         device: torch.device,
         max_loaded: int,
         failure_cooldown_s: float = FAILURE_COOLDOWN_S,
+        channels_last: Collection[str] = (),
     ) -> None:
         self.weights = weights
         self.device = device
         self.max_loaded = max_loaded
+        self.channels_last = frozenset(channels_last)  # model names run in NHWC (bench/)
         self.failure_cooldown_s = failure_cooldown_s
         self._failures: dict[str, tuple[float, str]] = {}  # name -> (when, exception type)
         self._cache: OrderedDict[str, LoadedModel] = OrderedDict()
@@ -130,7 +134,8 @@ class ModelRuntime:
     def _build(self, spec: ModelSpec) -> LoadedModel:
         retry = math.ceil(self.failure_cooldown_s)
         try:
-            return self._build_trained(spec) or self._build_random(spec)
+            loaded = self._build_trained(spec) or self._build_random(spec)
+            return self._in_channels_last(loaded) if spec.name in self.channels_last else loaded
         except ExplorerError:
             raise
         except OUT_OF_MEMORY as exc:
@@ -160,6 +165,26 @@ class ModelRuntime:
                 model=spec.name,
                 retry_after_s=retry,
             ) from exc
+
+    def _in_channels_last(self, loaded: LoadedModel) -> LoadedModel:
+        """NHWC weights, checked with one real forward (the meta device does not propagate
+        NHWC through 1-channel inputs, so it cannot tell). SimpleCNN's `view(-1, 3136)`, for
+        one, needs contiguous tensors: such a model stays in the default layout."""
+        module = loaded.module.to(memory_format=torch.channels_last)  # in place
+        x = torch.zeros(1, *loaded.spec.default_input_shape, device=self.device)
+        try:
+            with torch.inference_mode():
+                module(x.contiguous(memory_format=torch.channels_last))  # sets up its kernels too
+        except RuntimeError as exc:
+            if isinstance(exc, OUT_OF_MEMORY):
+                raise
+            log.warning(
+                "runtime: %s cannot run in channels_last (%s); kept in the default layout",
+                loaded.spec.name, str(exc).splitlines()[0],
+            )  # fmt: skip
+            module.to(memory_format=torch.contiguous_format)
+            return loaded
+        return dataclasses.replace(loaded, module=module, channels_last=True)
 
     def _build_trained(self, spec: ModelSpec) -> LoadedModel | None:
         checkpoint = self.weights.checkpoint(spec.name)
