@@ -3,6 +3,8 @@
  * carries `data-i18n="key"` (text) or `data-i18n-label="key"` (aria-label); code calls t().
  */
 
+import { analysis } from './i18n-analysis.js';
+
 const STORAGE_KEY = 'cnn-explorer.lang';
 export const LANGUAGES = ['en', 'ko'];
 
@@ -263,7 +265,7 @@ const ko = {
   'error.network': '서버에 연결할 수 없습니다. 서버가 실행 중인지 확인하세요.',
 };
 
-const DICTIONARIES = { en, ko };
+const DICTIONARIES = { en: { ...en, ...analysis.en }, ko: { ...ko, ...analysis.ko } };
 let current = 'en';
 
 function stored() {
@@ -298,7 +300,7 @@ export function setLanguage(lang) {
 
 /** Text for `key` in the current language with {placeholders} filled in. */
 export function t(key, params = {}) {
-  const text = DICTIONARIES[current][key] ?? en[key] ?? key;
+  const text = DICTIONARIES[current][key] ?? DICTIONARIES.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
@@ -308,6 +310,10 @@ export function translatePage(root = document) {
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   for (const node of root.querySelectorAll('[data-i18n-label]')) {
     node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+  }
+  for (const node of root.querySelectorAll('[data-i18n-title]')) node.title = t(node.dataset.i18nTitle);
+  for (const node of root.querySelectorAll('[data-i18n-placeholder]')) {
+    node.placeholder = t(node.dataset.i18nPlaceholder);
   }
 }
 

@@ -93,6 +93,19 @@ export function heaviestLayer(summary) {
   return best;
 }
 
+/**
+ * AlexNet on two GPUs beside the seed's single-column AlexNet: both parameter counts and the
+ * difference (the grouped convolutions' halved kernels). Null unless one of the two is shown
+ * and the other is in the model list.
+ */
+export function gpuComparison(model, models) {
+  if (!model || !['alexnet', 'alexnet_2gpu'].includes(model.name)) return null;
+  const one = models?.find((m) => m.name === 'alexnet');
+  const two = models?.find((m) => m.name === 'alexnet_2gpu');
+  if (!one || !two) return null;
+  return { one: one.params, two: two.params, fewer: one.params - two.params, share: (one.params - two.params) / one.params };
+}
+
 /** Which lessons fit: a ResNet-family net whose blocks add nothing back is a plain twin. */
 export function lessonKey(model, summary) {
   if (model.family === 'resnet' && summary) {
@@ -109,7 +122,7 @@ function paragraph(text, cls) {
   return p;
 }
 
-export function renderLessons(container, { model, summary, lang, t }) {
+export function renderLessons(container, { model, summary, lang, t, models = [] }) {
   container.replaceChildren();
   if (!model) return;
   const lessons = LESSONS[lessonKey(model, summary)];
@@ -129,6 +142,21 @@ export function renderLessons(container, { model, summary, lang, t }) {
           }),
         ),
       );
+    }
+    const gpus = gpuComparison(model, models);
+    if (gpus) {
+      const fact = paragraph(
+        t('lessons.gpus', {
+          two: formatInt(gpus.two),
+          one: formatInt(gpus.one),
+          fewer: formatInt(gpus.fewer),
+          share: formatPercent(gpus.share),
+        }),
+        'gpu-fact',
+      );
+      fact.dataset.twoGpu = String(gpus.two);
+      fact.dataset.oneGpu = String(gpus.one);
+      facts.append(fact);
     }
     container.append(facts);
   }

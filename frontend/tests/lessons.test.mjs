@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 
-import { heaviestLayer, lessonKey, LESSONS, spatialPath } from '../js/lessons.js';
+import { gpuComparison, heaviestLayer, lessonKey, LESSONS, spatialPath } from '../js/lessons.js';
 import { fixture } from './helpers.mjs';
 
 it('spatial path down each network', () => {
@@ -30,4 +30,24 @@ it('lessons for every family, in both languages', () => {
     assert.equal(text.en.length, text.ko.length, `${key}: as many Korean lessons as English`);
     assert.ok(text.ko.every((line) => /[가-힣]/.test(line)), `${key}: Korean text is Korean`);
   }
+});
+
+it("AlexNet on two GPUs beside the seed's single-column AlexNet", () => {
+  const models = [
+    { name: 'alexnet', params: fixture('alexnet').totals.params },
+    { name: 'alexnet_2gpu', params: fixture('alexnet_2gpu').totals.params },
+  ];
+  const facts = gpuComparison({ name: 'alexnet_2gpu' }, models);
+  assert.deepEqual(facts.two, 60965224);
+  assert.deepEqual(facts.one, 62378344);
+  assert.equal(facts.fewer, 1413120);
+  // conv2, conv4 and conv5 with groups = 2 hold half the weights (biases unchanged).
+  const halved = ['features.3', 'features.8', 'features.10'].map((name) => {
+    const row = fixture('alexnet_2gpu').layers.find((r) => r.name === name);
+    const [kh, kw] = row.hparams.kernel_size;
+    return kh * kw * row.hparams.in_channels * row.hparams.out_channels / 2;
+  });
+  assert.equal(halved.reduce((a, b) => a + b, 0), facts.fewer);
+  assert.equal(gpuComparison({ name: 'vgg16' }, models), null);
+  assert.deepEqual(gpuComparison({ name: 'alexnet' }, models), facts);
 });

@@ -73,6 +73,7 @@ export function leafBlock(row, lane, total) {
     w: blockWidth(channelsOf(row.output_shape), lane === 'side' ? GEOMETRY.sideScale : 1),
     h: heightFor(kind, reshapes),
     lane,
+    frozen: row.trainable === false,
     folded: [],
   };
 }
@@ -102,6 +103,7 @@ export function containerBlock(node, lane, total) {
     h: GEOMETRY.blockH,
     lane,
     collapsed: node.children.length > 0,
+    frozen: row.trainable === false,
     folded: [],
   };
 }

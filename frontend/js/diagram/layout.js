@@ -16,6 +16,7 @@
 
 import { channelsOf, formatShape, spatialSize } from '../format.js';
 import { blockWidth, containerBlock, GEOMETRY, leafBlock } from './blocks.js';
+import { splitGpus } from './gpus.js';
 import { isResidualType, isShortcutName, kindOf } from './kinds.js';
 
 export { blockWidth, GEOMETRY };
@@ -126,6 +127,7 @@ function openFrame(ctx, { name, type, row, level, lane, residual, virtual }) {
     lane,
     residual,
     collapsible: !virtual,
+    frozen: row?.trainable === false,
     y0: ctx.y,
   };
   ctx.frames.push(frame);
@@ -358,7 +360,7 @@ export function layoutSummary(summary, options = {}) {
   for (const b of ctx.blocks) {
     if (b.folded.length > 0) b.label += ` + ${b.folded.map((r) => r.type).join(' + ')}`;
   }
-  return {
+  return splitGpus({
     blocks: ctx.blocks,
     // Containers first, so nested frames paint on top of their parents.
     frames: ctx.frames,
@@ -371,7 +373,7 @@ export function layoutSummary(summary, options = {}) {
     width: Math.ceil(columns.width),
     height: Math.ceil(ctx.y + G.margin),
     totalParams: ctx.total,
-  };
+  });
 }
 
 /** Names of every container that can be collapsed, outermost first. */
