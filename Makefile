@@ -47,3 +47,12 @@ bench: install-dev
 .PHONY: docker-test
 docker-test:
 	scripts/docker-check.sh
+
+# Long load on loopback (not part of `make test`, whose tests/test_load.py is the short form):
+# a uvicorn child process, 32 clients, mixed and hostile requests; stops by itself after
+# SOAK_SECONDS or SOAK_REQUESTS and exits non-zero on any wrong or missing answer.
+SOAK_SECONDS ?= 180
+SOAK_REQUESTS ?= 200000
+.PHONY: soak
+soak: install-dev
+	$(PY) -m scripts.soak --seconds $(SOAK_SECONDS) --requests $(SOAK_REQUESTS) --concurrency 32
