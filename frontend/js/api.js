@@ -84,3 +84,112 @@ export function predict(name, { file = null, dataUrl = null, topK = 5 } = {}, { 
     signal,
   });
 }
+
+// ---------------------------------------------------------------- analysis (issues 8 and 9)
+
+function query(params = {}) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== '') q.set(key, String(value));
+  }
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The image a prediction was made from, in the body predict takes (multipart or JSON). */
+function imageBody({ file = null, dataUrl = null }) {
+  if (file) {
+    const form = new FormData();
+    form.append('file', file, file.name || 'image');
+    return { body: form };
+  }
+  return {
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ image: dataUrl }),
+  };
+}
+
+const fieldCache = new Map(); // receptive fields depend only on the model and the input size
+
+/** GET /models/{name}/receptive_field: size, jump and start at every summary row. */
+export async function getReceptiveFields(name, { height, width } = {}) {
+  const url = `models/${encodeURIComponent(name)}/receptive_field${query({ height, width })}`;
+  if (!fieldCache.has(url)) {
+    const pending = request(url);
+    fieldCache.set(url, pending);
+    pending.catch(() => fieldCache.delete(url));
+  }
+  return fieldCache.get(url);
+}
+
+/** POST /models/{name}/feature_maps for the image `input` ({file} or {dataUrl}). */
+export function featureMaps(name, input, { layer, call = 1, maxChannels = 32, scale = 'per_map' }, { signal } = {}) {
+  const url = `models/${encodeURIComponent(name)}/feature_maps${query({
+    layer,
+    call: call > 1 ? call : null,
+    max_channels: maxChannels,
+    scale,
+  })}`;
+  return request(url, { method: 'POST', ...imageBody(input), signal });
+}
+
+/** POST /models/{name}/gradcam: the heat map of one class on one layer (defaults: the API's). */
+export function gradCam(name, input, { layer = null, call = 1, classIndex = null, method = 'gradcam' }, { signal } = {}) {
+  const url = `models/${encodeURIComponent(name)}/gradcam${query({
+    layer,
+    call: layer && call > 1 ? call : null,
+    class_index: classIndex,
+    method,
+  })}`;
+  return request(url, { method: 'POST', ...imageBody(input), signal });
+}
+
+/** GET /compare: models side by side by stage; `size` null lets the server pick one. */
+export function compare(names, size = null, { signal } = {}) {
+  return request(`compare${query({ models: names.join(','), size })}`, { signal });
+}
+
+const lessonCache = new Map();
+
+/** GET /gradients/skip_connections (kind 'skip') or /gradients/activations (kind 'activations'). */
+export function gradientLesson(kind, params) {
+  const path = kind === 'skip' ? 'gradients/skip_connections' : 'gradients/activations';
+  const url = `${path}${query(params)}`;
+  if (!lessonCache.has(url)) {
+    const pending = request(url);
+    lessonCache.set(url, pending);
+    pending.catch(() => lessonCache.delete(url));
+  }
+  return lessonCache.get(url);
+}
+
+/**
+ * GET /models/{name}/export.onnx for the current input size: {blob, filename, trained}. The
+ * export takes seconds; errors (a size the model cannot take, another export running) come
+ * back as ApiError with the server's sentence.
+ */
+export async function exportOnnx(name, { height, width, num_classes: numClasses } = {}) {
+  const url = `models/${encodeURIComponent(name)}/export.onnx${query({ height, width, num_classes: numClasses })}`;
+  let response;
+  try {
+    response = await fetch(url);
+  } catch {
+    throw new ApiError(0, null, 'The server could not be reached; check that it is running.');
+  }
+  if (!response.ok) {
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    throw new ApiError(response.status, body, `The server answered ${response.status}.`);
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${name}.onnx`;
+  return {
+    blob: await response.blob(),
+    filename,
+    trained: response.headers.get('X-Model-Trained') === 'true',
+  };
+}

@@ -1,10 +1,12 @@
 /**
  * The details panel: shapes, parameters with their formula (3×3×64×128 + 128), mult-adds and
- * share of the total for the block under the pointer or the pinned one.
+ * share of the total for the block under the pointer or the pinned one; its receptive field
+ * (size, jump, start; a residual block's paths) and, in transfer-learning mode, whether it trains.
  */
 
 import { formatCompact, formatInt, formatPercent, formatShape } from './format.js';
 import { multAddsFormula, paramFormula } from './formula.js';
+import { fieldOf, pairText } from './inspect.js';
 
 function entry(list, term, ...values) {
   const dt = document.createElement('dt');
@@ -55,8 +57,27 @@ function macsValue(row, t) {
   return parts;
 }
 
+/** "8×8 px · jump 2 · start 0.5" for one receptive field (or one path of a residual block). */
+function fieldValue(field, t) {
+  if (field.whole_input || !field.size) return [span('num', t('details.rfWhole'))];
+  const approx = field.exact === false ? '≈ ' : '';
+  const parts = [span('num', `${approx}${pairText(field.size)} px`)];
+  parts.push(span('muted', ` · ${t('details.rfJump')} ${pairText(field.jump, { square: true })}`));
+  parts.push(span('muted', ` · ${t('details.rfStart')} ${pairText(field.start, { square: true })}`));
+  if (field.exceeds_input) parts.push(span('muted', ` (${t('details.rfExceeds')})`));
+  return parts;
+}
+
+function fieldEntries(list, field, t) {
+  entry(list, t('details.rf'), ...fieldValue(field, t));
+  field.paths?.forEach((path, i) => {
+    const label = i === 0 ? t('details.rfMain') : t('details.rfShortcut');
+    entry(list, `${label}`, span('hparams', `${path.source}: `), ...fieldValue(path, t));
+  });
+}
+
 /** Fills `container` with what is known about `block` (a layout block or ⊕ node), or a hint. */
-export function renderDetails(container, block, { t, summary }) {
+export function renderDetails(container, block, { t, summary, fields = null }) {
   container.replaceChildren();
   if (!block) {
     container.append(note(t('details.empty'), 'hint'));
@@ -110,8 +131,17 @@ export function renderDetails(container, block, { t, summary }) {
       items.forEach((item, i) => all.append(...(i ? [' · ', item] : [item])));
       entry(list, t('details.hparams'), all);
     }
+    const field = fieldOf(fields, row.index);
+    if (field) fieldEntries(list, field, t);
+    if (summary?.frozen?.length && !row.recursive) {
+      const frozen = row.trainable === false;
+      entry(list, t('details.training'), span(frozen ? 'frozen-chip' : 'num', t(frozen ? 'details.frozen' : 'details.trainable')));
+    }
   }
   container.append(list);
+  if (row?.hparams?.groups === 2) {
+    container.append(note(t('details.groups2', { per: row.hparams.in_channels / 2, out: row.hparams.out_channels / 2 })));
+  }
 
   if (row?.recursive) container.append(note(t('details.reused')));
   if (block.kind === 'container') container.append(note(t('details.container', { n: block.leafCount })));

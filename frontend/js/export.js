@@ -39,9 +39,41 @@ export function exportFileName(summary, extension) {
   return `${summary.model}_${size}_b${shape[0] ?? 1}.${extension}`;
 }
 
-/** Browser only: offers `text` as a file. */
-export function download(text, fileName, mime) {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+/**
+ * How much to enlarge the diagram for a PNG: `wanted` (2: crisp on high-density screens),
+ * less when a side or the area would pass what browsers' canvases accept.
+ */
+export function pngScale(width, height, wanted = 2, maxSide = 16384, maxArea = 120e6) {
+  const bySide = maxSide / Math.max(width, height, 1);
+  const byArea = Math.sqrt(maxArea / Math.max(width * height, 1));
+  return Math.max(0.1, Math.min(wanted, bySide, byArea));
+}
+
+/** Browser only: an SVG file's text → a PNG Blob of `width`×`height` × `scale`. */
+export async function svgToPng(svgText, width, height, scale = pngScale(width, height)) {
+  const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const context = canvas.getContext('2d');
+    context.scale(scale, scale);
+    context.drawImage(image, 0, 0, width, height);
+    return await new Promise((resolve, reject) => {
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png');
+    });
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Browser only: offers `data` (text or a Blob) as a file. */
+export function download(data, fileName, mime) {
+  const blob = data instanceof Blob ? data : new Blob([data], { type: mime });
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

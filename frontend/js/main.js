@@ -1,18 +1,23 @@
 /**
  * Wires the page together: loads the models, keeps state.js in step with the controls, and
  * redraws the diagram, table, details, lessons and prediction panel when the state changes.
+ * The analysis panels (feature maps, Grad-CAM and receptive field, compare, the gradient
+ * lesson) subscribe to the store themselves; they are created here.
  */
 
 import * as api from './api.js';
+import { createCompareView } from './compare-view.js';
 import { createControls, FIELDS } from './controls.js';
+import { createDownloads } from './downloads.js';
 import { renderDetails } from './details.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
-import { exportSvg } from './diagram/render.js';
 import { createDiagramView } from './diagram/view.js';
-import { download, exportFileName, summaryToCsv, summaryToJson } from './export.js';
+import { createFeatureMaps } from './featuremaps.js';
 import { formatShape } from './format.js';
+import { createGradientLesson } from './gradients.js';
 import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
+import { createLens } from './lens.js';
 import { renderLessons } from './lessons.js';
 import { renderModelList } from './models.js';
 import { renderHead, renderLegend, renderTotals } from './overview.js';
@@ -21,6 +26,7 @@ import { store } from './state.js';
 import { createLayerTable } from './table.js';
 
 const $ = (id) => document.getElementById(id);
+const VIEWS = ['diagram', 'table', 'compare']; // the tabs above the centre panel
 
 let layout = null; // the drawn layout, for looking blocks up by id
 let summaryToken = 0; // answers to superseded summary requests are dropped
@@ -47,7 +53,14 @@ const controls = createControls($('controls'), {
   onChange: (params, edited) => loadSummary(store.get().model.name, params, edited),
 });
 
-const predictPanel = createPredictPanel({ t });
+const predictPanel = createPredictPanel({
+  t,
+  onResult: (image, prediction) => store.set({ image, prediction }),
+});
+createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
+createLens({ t, lookup: (id) => lookup(id) });
+createCompareView({ t });
+createGradientLesson({ t });
 
 // ---------------------------------------------------------------- lookups
 
@@ -109,6 +122,7 @@ async function loadSummary(name, params, edited = null) {
     const summary = await api.getSummary(name, params);
     if (token !== summaryToken) return;
     const changedModel = store.get().summary?.model !== summary.model;
+    loadFields(name, summary);
     store.set({
       summary,
       params,
@@ -128,11 +142,22 @@ async function loadSummary(name, params, edited = null) {
   }
 }
 
+/** Receptive fields for the details panel, at the summary's input size (cached by api.js). */
+async function loadFields(name, summary) {
+  const [, , height, width] = summary.input_shape;
+  try {
+    const fields = await api.getReceptiveFields(name, { height, width });
+    if (store.get().summary === summary) store.set({ fields });
+  } catch {
+    // The details panel simply shows no receptive field; the summary already said what failed.
+  }
+}
+
 function selectModel(name) {
   const model = store.get().models.find((m) => m.name === name);
   if (!model) return;
   history.replaceState(null, '', `#${name}`);
-  store.set({ model, fieldErrors: {}, summaryError: null });
+  store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
 }
@@ -182,10 +207,10 @@ function renderZoomLevel() {
 }
 
 function renderSelection() {
-  const { selected, hovered, summary } = store.get();
+  const { selected, hovered, summary, fields } = store.get();
   view.mark(selected, hovered);
   const shown = lookup(hovered) ?? lookup(selected);
-  renderDetails($('details'), shown, { t, summary });
+  renderDetails($('details'), shown, { t, summary, fields: fields?.model === summary?.model ? fields : null });
   const row = lookup(selected)?.row;
   table.setSelected(row ? row.index : null);
   $('diagram-scroll').dataset.selected = selected ?? '';
@@ -210,14 +235,16 @@ function renderStatus() {
 
 function renderView() {
   const { view: current } = store.get();
-  for (const [name, tab] of [
-    ['diagram', $('tab-diagram')],
-    ['table', $('tab-table')],
-  ]) {
+  for (const [name, tab] of VIEWS.map((v) => [v, $(`tab-${v}`)])) {
     const active = name === current;
     tab.setAttribute('aria-selected', String(active));
     tab.tabIndex = active ? 0 : -1;
     $(`view-${name}`).hidden = !active;
+  }
+  // A diagram drawn while hidden had no width to fit: fit it now that it shows.
+  if (current === 'diagram' && store.get().zoom === null) {
+    view.applyZoom(null);
+    renderZoomLevel();
   }
 }
 
@@ -247,8 +274,8 @@ store.subscribe((state, changed) => {
     renderDiagram();
     table.setSummary(state.summary);
     renderTotals(state.summary, { t });
-    renderLessons($('lessons'), { model: state.model, summary: state.summary, lang: state.lang, t });
-  } else if (has('selected', 'hovered')) {
+    renderLessons($('lessons'), { model: state.model, summary: state.summary, lang: state.lang, t, models: state.models });
+  } else if (has('selected', 'hovered', 'fields')) {
     renderSelection();
   }
   if (has('zoom')) {
@@ -290,29 +317,19 @@ $('zoom-fit').addEventListener('click', () => {
   renderZoomLevel();
 });
 
-for (const name of ['diagram', 'table']) {
+for (const [i, name] of VIEWS.entries()) {
   const tab = $(`tab-${name}`);
   tab.addEventListener('click', () => store.set({ view: name }));
   tab.addEventListener('keydown', (event) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-    const next = name === 'diagram' ? 'table' : 'diagram';
+    const step = event.key === 'ArrowRight' ? 1 : -1;
+    const next = VIEWS[(i + step + VIEWS.length) % VIEWS.length];
     store.set({ view: next });
     $(`tab-${next}`).focus();
   });
 }
 
-$('dl-svg').addEventListener('click', () => {
-  const { summary } = store.get();
-  if (view.svg && summary) download(exportSvg(view.svg), exportFileName(summary, 'svg'), 'image/svg+xml');
-});
-$('dl-json').addEventListener('click', () => {
-  const { summary } = store.get();
-  if (summary) download(summaryToJson(summary), exportFileName(summary, 'json'), 'application/json');
-});
-$('dl-csv').addEventListener('click', () => {
-  const { summary } = store.get();
-  if (summary) download(summaryToCsv(summary), exportFileName(summary, 'csv'), 'text/csv');
-});
+createDownloads({ t, svg: () => view.svg });
 
 let resizeTimer = null;
 window.addEventListener('resize', () => {

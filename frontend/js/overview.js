@@ -37,12 +37,15 @@ export function renderTotals(summary, { t }) {
     ...(totals.trainable_params !== totals.params
       ? [['totals.trainable', formatInt(totals.trainable_params), null]]
       : []),
+    // Transfer learning: what stays fixed (trainable + frozen = parameters).
+    ...(totals.frozen_params > 0 ? [['totals.frozen', formatInt(totals.frozen_params), null]] : []),
     ['totals.multAdds', formatCompact(totals.mult_adds), formatInt(totals.mult_adds)],
     ['totals.io', `${formatShape(summary.input_shape)} → ${formatShape(summary.output_shape)}`, null],
     ['totals.memory', formatBytes(totals.total_bytes), null],
   ];
   for (const [key, value, title] of items) {
     const item = document.createElement('div');
+    item.dataset.total = key.split('.')[1];
     const dt = document.createElement('dt');
     dt.textContent = t(key);
     const dd = document.createElement('dd');
@@ -57,13 +60,18 @@ export function renderTotals(summary, { t }) {
 export function renderLegend(layout, { t }) {
   const present = new Set(layout ? layout.blocks.map((b) => b.kind) : []);
   if (layout?.adds.length) present.add('add');
+  const item = (cls, text) => {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = `swatch ${cls}`;
+    li.append(swatch, text);
+    return li;
+  };
+  const extras = [];
+  if (layout?.blocks.some((b) => b.frozen)) extras.push(item('swatch-frozen', t('legend.frozen')));
+  if (layout?.gpuSplit) extras.push(item('swatch-gpus', t('legend.gpus')));
   $('legend').replaceChildren(
-    ...KINDS.filter((k) => present.has(k)).map((kind) => {
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = `swatch kind-${kind}`;
-      li.append(swatch, t(`legend.${kind}`));
-      return li;
-    }),
+    ...KINDS.filter((k) => present.has(k)).map((kind) => item(`kind-${kind}`, t(`legend.${kind}`))),
+    ...extras,
   );
 }

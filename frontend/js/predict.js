@@ -14,7 +14,12 @@ function byId(id) {
   return document.getElementById(id);
 }
 
-export function createPredictPanel({ t }) {
+/**
+ * onResult(input, result): the image just classified ({file} or {dataUrl}, with an `id`) and the
+ * API's answer, so the feature maps and Grad-CAM can use the same image; (null, null) when
+ * the result is cleared.
+ */
+export function createPredictPanel({ t, onResult = () => {} }) {
   const ui = {
     unavailable: byId('predict-unavailable'),
     body: byId('predict-body'),
@@ -42,6 +47,7 @@ export function createPredictPanel({ t }) {
   let models = [];
   let lastResult = null;
   let controller = null;
+  let imageCount = 0; // numbers each image, so later requests know which one they belong to
 
   const drawing = createDrawingCanvas(ui.canvas, {
     penInput: ui.pen,
@@ -60,6 +66,7 @@ export function createPredictPanel({ t }) {
     ui.previewImage.removeAttribute('src');
     ui.status.textContent = '';
     showError(null);
+    onResult(null, null);
   }
 
   function renderResult() {
@@ -142,6 +149,8 @@ export function createPredictPanel({ t }) {
       lastResult = result;
       ui.status.textContent = '';
       renderResult();
+      imageCount += 1;
+      onResult({ ...input, id: imageCount }, result);
     } catch (error) {
       if (error.name === 'AbortError') return;
       ui.status.textContent = '';

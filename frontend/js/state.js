@@ -36,6 +36,10 @@ export const store = createStore({
   paperView: false, // feature maps as volumes, like the AlexNet paper's figure
   selected: null, // pinned block id
   hovered: null, // block id under the pointer
-  view: 'diagram', // 'diagram' | 'table'
+  view: 'diagram', // 'diagram' | 'table' | 'compare'
   zoom: null, // null = fit the width
+  fields: null, // receptive fields at the summary's input size (GET /models/{name}/receptive_field)
+  image: null, // the image last classified: {file} or {dataUrl}, with an id
+  prediction: null, // the API's answer for it (top-k, preview, input_shape)
+  compareModels: null, // names in the compare view; null until it is first opened
 });

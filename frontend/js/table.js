@@ -76,6 +76,10 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
       if (row.index === selectedIndex) tr.classList.add('selected');
       const name = cell('td', row.name, `name${hierarchy ? ` depth-${Math.min(row.depth, 6)}` : ''}`);
       if (row.recursive) name.append(cell('span', ' (recursive)', 'muted'));
+      if (row.trainable === false) {
+        tr.classList.add('frozen-row');
+        name.append(' ', cell('span', t('table.frozen'), 'frozen-chip'));
+      }
       const params = row.recursive ? '—' : formatInt(row.params);
       tr.append(
         cell('td', String(row.index), 'num'),

@@ -32,8 +32,44 @@ function describeBlock(block, t) {
   return parts.filter(Boolean).join(', ');
 }
 
+/** A padlock left of a block whose weights are frozen (transfer learning). */
+function lockNode(x, y, t) {
+  const g = el('g', { class: 'lock', transform: `translate(${x} ${y})` });
+  g.append(el('title', {}, t('diagram.frozenTitle')));
+  g.append(el('path', { class: 'lock-shackle', d: 'M 2.5 6 V 4 a 3 3 0 0 1 6 0 V 6' }));
+  g.append(el('rect', { class: 'lock-body', x: 0.5, y: 5.5, width: 10, height: 7.5, rx: 1.5 }));
+  return g;
+}
+
+/** Two halves side by side, "GPU 1" and "GPU 2" (diagram/gpus.js). */
+function halvesNodes(g, block) {
+  // The gap between the halves still belongs to the block (hover, click).
+  g.append(el('rect', { class: 'block-hit', x: block.x, y: block.y, width: block.w, height: block.h }));
+  for (const half of block.halves) {
+    g.append(el('rect', { class: 'block-box gpu-half', x: half.x, y: block.y, width: half.w, height: block.h, rx: 4, 'data-gpu': half.gpu }));
+    if (block.h >= 30) {
+      g.append(el('text', { class: 'block-label', x: half.cx, y: block.y + 15 }, fit(block.halfLabel, half.w - 8)));
+      g.append(el('text', { class: 'block-shape', x: half.cx, y: block.y + 30 }, fit(`GPU ${half.gpu} · ${half.shapeText}`, half.w - 8, 5.6)));
+    } else {
+      const y = block.y + block.h / 2 + (block.kind === 'act' ? 3 : 4);
+      const cls = block.kind === 'act' ? 'block-label thin' : 'block-label';
+      g.append(el('text', { class: cls, x: half.cx, y }, fit(block.halfLabel, half.w - 8, block.kind === 'act' ? 5 : CHAR_W)));
+    }
+  }
+}
+
+function frozenNodes(g, block, t) {
+  const parts = block.halves ?? [{ x: block.x, w: block.w }];
+  for (const part of parts) {
+    g.append(el('rect', { class: 'frozen-hatch', x: part.x, y: block.y, width: part.w, height: block.h, rx: 4 }));
+  }
+  if (block.params > 0 && block.h >= 20) g.append(lockNode(block.x - 16, block.y + block.h / 2 - 7, t));
+}
+
 function blockNode(block, t) {
   const classes = ['block', `kind-${block.kind}`];
+  if (block.frozen) classes.push('frozen');
+  if (block.halves) classes.push('split');
   if (block.share >= HEAVY_SHARE) classes.push('heavy');
   if (block.warn) classes.push('warn');
   if (block.inferred) classes.push('inferred');
@@ -46,15 +82,23 @@ function blockNode(block, t) {
     'data-container': block.kind === 'container' ? block.container : null,
     'data-inferred': block.inferred ?? null,
     'data-node': block.kind === 'input' ? 'input' : null,
+    'data-frozen': block.frozen ? 'true' : null,
+    'data-gpus': block.halves ? '2' : null,
     tabindex: '-1',
     role: 'button',
     'aria-label': describeBlock(block, t),
   });
   g.append(el('title', {}, `${block.name}\n${block.label}\n${block.shapeText}`));
-  g.append(
-    el('rect', { class: 'block-box', x: block.x, y: block.y, width: block.w, height: block.h, rx: 4 }),
-  );
+  if (block.halves) {
+    halvesNodes(g, block);
+  } else {
+    g.append(
+      el('rect', { class: 'block-box', x: block.x, y: block.y, width: block.w, height: block.h, rx: 4 }),
+    );
+  }
+  if (block.frozen) frozenNodes(g, block, t);
   const cx = block.x + block.w / 2;
+  if (block.halves) return finishBlock(g, block, t); // each half carries its own text
   if (block.h >= 30) {
     g.append(el('text', { class: 'block-label', x: cx, y: block.y + 15 }, fit(block.label, block.w - 10)));
     g.append(el('text', { class: 'block-shape', x: cx, y: block.y + 30 }, fit(block.shapeText, block.w - 10, 5.6)));
@@ -64,6 +108,10 @@ function blockNode(block, t) {
     const y = block.y + block.h / 2 + (block.kind === 'act' ? 3 : 4);
     g.append(el('text', { class: cls, x: cx, y }, fit(text, block.w - 10, block.kind === 'act' ? 5 : CHAR_W)));
   }
+  return finishBlock(g, block, t);
+}
+
+function finishBlock(g, block, t) {
   if (block.kind === 'container' && block.collapsed) {
     g.append(toggleNode(block.container, false, block.x + block.w - 20, block.y + 4, t));
   }
@@ -89,7 +137,7 @@ function toggleNode(name, expanded, x, y, t) {
 
 function frameNode(frame, t) {
   const g = el('g', {
-    class: `frame level-${Math.min(frame.level, 4)}${frame.residual ? ' residual' : ''}${frame.lane === 'side' ? ' side' : ''}`,
+    class: `frame level-${Math.min(frame.level, 4)}${frame.residual ? ' residual' : ''}${frame.lane === 'side' ? ' side' : ''}${frame.frozen ? ' frozen' : ''}`,
     'data-frame': frame.name,
     'data-frame-id': frame.id,
   });
@@ -106,7 +154,11 @@ function frameNode(frame, t) {
   const labelX = frame.collapsible ? frame.x0 + 24 : frame.x0 + 8;
   const width = frame.x1 - labelX - 6;
   g.append(
-    el('text', { class: 'frame-label', x: labelX, y: frame.y0 + 14 }, fit(`${frame.name} · ${frame.type}`, width, 5.8)),
+    el(
+      'text',
+      { class: 'frame-label', x: labelX, y: frame.y0 + 14 },
+      fit(`${frame.name} · ${frame.type}${frame.frozen ? ` · ${t('diagram.frozen')}` : ''}`, width, 5.8),
+    ),
   );
   if (frame.collapsible) g.append(toggleNode(frame.name, true, frame.x0 + 4, frame.y0 + 3, t));
   return g;
@@ -182,11 +234,20 @@ export function renderDiagram(layout, { t, title }) {
     'aria-label': title,
   });
   svg.append(el('title', {}, title));
+  // Diagonal hatching for frozen layers (transfer learning); an id is fine: one diagram a page.
+  const defs = el('defs');
+  const hatch = el('pattern', { id: 'frozen-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+  hatch.append(el('line', { class: 'hatch-line', x1: 0, y1: 0, x2: 0, y2: 6 }));
+  defs.append(hatch);
+  svg.append(defs);
   const frames = el('g', { class: 'frames' });
   for (const frame of layout.frames) frames.append(frameNode(frame, t));
   const edges = el('g', { class: 'edges' });
   for (const e of layout.edges) {
-    edges.append(el('line', { class: 'edge', x1: e.x, y1: e.y1, x2: e.x, y2: e.y2, 'data-from': e.from, 'data-to': e.to }));
+    // Into, out of or between AlexNet's two GPU columns: one line per column.
+    for (const s of e.segments ?? [{ x1: e.x, y1: e.y1, x2: e.x, y2: e.y2 }]) {
+      edges.append(el('line', { class: 'edge', x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2, 'data-from': e.from, 'data-to': e.to }));
+    }
   }
   const blocks = el('g', { class: 'blocks' });
   for (const block of layout.blocks) blocks.append(blockNode(block, t));
