@@ -10,9 +10,9 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.exceptions import HTTPException
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException  # Request.form() raises Starlette's own
 
 from backend.api.schemas import ErrorResponse
 from backend.errors import (
