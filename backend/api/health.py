@@ -10,7 +10,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health)
-def health(device: DeviceDep) -> Health:
+async def health(device: DeviceDep) -> Health:
     return Health(
         status="ok",
         device=str(device.device),
