@@ -1,6 +1,7 @@
 """One prediction, start to finish: bytes -> image -> tensor -> ready model -> top-k classes,
 each step timed. Blocking; the HTTP layer runs it through an `InferenceGate`."""
 
+import io
 import logging
 import time
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from backend.errors import InvalidParameterError
 from backend.serving.images import ImageLimits, decode_image
 from backend.serving.preprocess import Preprocess, draft_size_for, preprocess_for, to_preview
 from backend.serving.runtime import LoadedModel, ModelRuntime, require_classifier
-from backend.zoo import ModelSpec
+from backend.zoo import ModelSpec, get_spec
 from backend.zoo.datasets import DATASETS
 
 log = logging.getLogger(__name__)
@@ -107,11 +108,20 @@ def predict_image(
     )
 
 
+def _warm_up_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").convert("RGB").save(buffer, format="JPEG")  # 256×256
+    return buffer.getvalue()
+
+
 def warm_up(runtime: ModelRuntime, names: Iterable[str]) -> dict[str, float]:
-    """Loads each model and classifies one blank input of its default shape, so that its first
-    request pays neither the load nor the first forward's kernel set-up (oneDNN primitives are
-    cached per process). Raises for unknown names and non-classifiers: a typo in WARM_MODELS
-    stops the start-up with a clear message. Returns the seconds spent per model."""
+    """Loads each model and classifies a small JPEG with it, start to finish, so that its first
+    request pays neither the load nor the first decode's and forward's set-up (Pillow's JPEG
+    plugin, oneDNN's kernels: both are cached per process). Raises for unknown names and
+    non-classifiers: a typo in WARM_MODELS stops the start-up with a clear message. Returns
+    the seconds spent per model."""
+    jpeg = _warm_up_jpeg()
+    limits = ImageLimits(max_bytes=len(jpeg), max_pixels=256 * 256)
     names = list(dict.fromkeys(names))
     if len(names) > runtime.max_loaded:
         log.warning(
@@ -121,8 +131,7 @@ def warm_up(runtime: ModelRuntime, names: Iterable[str]) -> dict[str, float]:
     spent = {}
     for name in names:
         start = time.perf_counter()
-        loaded = runtime.get(name)
-        classify(loaded, torch.zeros(1, *loaded.spec.default_input_shape), top_k=1)
+        predict_image(runtime, get_spec(name), jpeg, limits, top_k=1)
         spent[name] = time.perf_counter() - start
         log.info("warm-up: %s ready in %.2f s", name, spent[name])
     return spent
