@@ -116,6 +116,7 @@ def test_a_model_that_fails_to_load_answers_503_while_the_others_serve(
     body = first.json()
     assert name in body["detail"] and words in body["detail"]
     assert body["model"] == name and body["retry_after_s"] == 30
+    assert first.headers["retry-after"] == "30"
     assert SECRET_PATH not in first.text and "Traceback" not in first.text
 
     again = predict(client, name)  # within the cool-down: refused without a rebuild
