@@ -300,10 +300,11 @@ def test_user_checkpoints_load_and_broken_ones_leave_the_server_serving(tmp_path
         assert client.get("/models/alexnet").json()["trained"] is False
 
 
-def test_other_methods_are_told_to_post(client):
-    response = client.get("/models/simplecnn/predict")
+@pytest.mark.parametrize("path", ["predict", "feature_maps?layer=conv1", "gradcam?layer=conv1"])
+def test_other_methods_are_told_to_post(client, path):
+    response = client.get(f"/models/simplecnn/{path}")
     assert response.status_code == 405 and response.headers["allow"] == "POST"
-    assert "Use POST" in response.json()["detail"]
+    assert "does not take GET. Use POST" in response.json()["detail"]
 
 
 def test_a_body_without_content_length_is_cut_off_while_it_arrives():

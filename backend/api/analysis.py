@@ -4,7 +4,6 @@ and, for an uploaded image, feature maps and Grad-CAM."""
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from backend.analysis.activations import FeatureMaps, feature_maps
@@ -22,7 +21,7 @@ from backend.analysis.receptive_field import Field as ReceptiveField
 from backend.analysis.receptive_field import model_fields, unit_region
 from backend.analysis.summary import SummaryParams
 from backend.api.deps import SummariesDep
-from backend.api.predict import HOW_TO_SEND, PredictJSON, read_image_bytes
+from backend.api.predict import IMAGE_BODY, read_image_bytes
 from backend.api.schemas import ErrorResponse
 from backend.serving.runtime import require_classifier
 from backend.zoo import get_spec
@@ -223,20 +222,6 @@ def get_activation_gradients(
 
 
 # Feature maps and Grad-CAM take an image the way POST /models/{name}/predict does.
-IMAGE_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
-        "application/json": {"schema": PredictJSON.model_json_schema()},
-        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-    },
-}
 IMAGE_ERRORS: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
     413: {"model": ErrorResponse, "description": "Body or image too large (bytes or pixels)."},
@@ -252,25 +237,6 @@ Call = Annotated[
 async def _image(request: Request) -> bytes:
     state = request.app.state
     return await read_image_bytes(request, state.image_limits, state.settings.max_upload_bytes)
-
-
-@router.api_route(
-    "/models/{name}/feature_maps",
-    methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    include_in_schema=False,
-)
-@router.api_route(
-    "/models/{name}/gradcam",
-    methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    include_in_schema=False,
-)
-def image_routes_other_methods(name: str) -> JSONResponse:
-    """Other methods would fall through to the static frontend's `Allow: GET, HEAD` 405."""
-    return JSONResponse(
-        {"detail": f"Use POST with an image ({HOW_TO_SEND})."},
-        status_code=405,
-        headers={"Allow": "POST"},
-    )
 
 
 @router.post(

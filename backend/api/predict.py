@@ -61,7 +61,8 @@ class PredictJSON(BaseModel):
     image: str = Field(description="A data URL, e.g. data:image/png;base64,iVBOR...")
 
 
-_BODY_SCHEMA = {
+# The image body that predict, feature_maps and gradcam all take.
+IMAGE_BODY = {
     "required": True,
     "content": {
         "multipart/form-data": {
@@ -167,7 +168,7 @@ async def read_image_bytes(request: Request, limits: ImageLimits, body_limit: in
     response_model=PredictResponse,
     response_model_exclude_unset=True,
     responses=_ERRORS,
-    openapi_extra={"requestBody": _BODY_SCHEMA},
+    openapi_extra={"requestBody": IMAGE_BODY},
     summary="Classify one image",
 )
 async def predict(
