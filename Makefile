@@ -26,15 +26,15 @@ run: install
 	$(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
 
 lint: install-dev
-	$(PY) -m ruff check backend tests bench
+	$(PY) -m ruff check backend tests bench scripts
 
 test: lint
 	$(NODE) --test frontend/tests/
 	$(PY) -m pytest
 
 format: install-dev
-	$(PY) -m ruff check --fix backend tests bench
-	$(PY) -m ruff format backend tests bench
+	$(PY) -m ruff check --fix backend tests bench scripts
+	$(PY) -m ruff format backend tests bench scripts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
