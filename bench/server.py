@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,12 +41,27 @@ class Server:
 
 
 @contextmanager
-def running_server(env: dict[str, str] | None = None, timeout_s: float = 120) -> Iterator[Server]:
-    """Launch uvicorn, wait for the first healthy /health, and stop it afterwards."""
+def running_server(
+    env: dict[str, str] | None = None, args: Sequence[str] = (), timeout_s: float = 120
+) -> Iterator[Server]:
+    """Launch uvicorn (extra command-line `args`, extra environment `env`: settings), wait for
+    the first healthy /health, and stop it afterwards."""
     port = free_port()
     child_env = {**os.environ, "LOG_LEVEL": "warning", **(env or {})}
-    cmd = [sys.executable, "-m", "uvicorn", "backend.main:app", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "backend.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        *args,
+    ]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env)
     base = f"http://127.0.0.1:{port}"

@@ -29,7 +29,7 @@ def time_calls(fn: Callable[[], object], repeat: int) -> list[float]:
 
 
 def median(values: Sequence[float]) -> float:
-    return statistics.median(values)
+    return statistics.median(values) if values else float("nan")
 
 
 def machine() -> str:

@@ -1,0 +1,152 @@
+"""Server configurations side by side: torch threads per forward × predictions at once, and the
+HTTP stack. Settings are read at start, so each configuration is a fresh server, measured with
+one client and with 16 on the same model and image. Two passes, the second in reverse order, so
+that the shared machine's drifting load does not favour whichever configuration ran first; each
+configuration starts once with WARM_MODELS and once without, to show its first request's cost.
+"""
+
+import asyncio
+import importlib.util
+import time
+from dataclasses import dataclass, field
+
+from bench.bench_load import merge
+from bench.load import Connection, LoadResult, predict_request, run_load
+from bench.server import running_server
+from bench.stats import median, percentile, table
+
+
+@dataclass(frozen=True)
+class Config:
+    label: str
+    env: dict[str, str]
+    args: tuple[str, ...] = ()
+
+
+def fast_http_available() -> bool:
+    return all(importlib.util.find_spec(m) for m in ("uvloop", "httptools"))
+
+
+def configs(cores: int) -> list[Config]:
+    out = [
+        Config(
+            "PyTorch's default threads, no gate (16 at once)",
+            {"TORCH_THREADS": "0", "INFERENCE_CONCURRENCY": "16"},
+        ),
+        Config("1 thread, 1 at once", {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": "1"}),
+        Config(f"1 thread, {cores} at once (default)", {"TORCH_THREADS": "1"}),
+        Config(
+            f"1 thread, {2 * cores} at once",
+            {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": str(2 * cores)},
+        ),
+    ]
+    if fast_http_available():
+        out.append(
+            Config(
+                f"1 thread, {cores} at once, plain asyncio + h11 HTTP",
+                {"TORCH_THREADS": "1"},
+                ("--loop", "asyncio", "--http", "h11"),
+            )
+        )
+    return out
+
+
+@dataclass
+class ConfigResult:
+    config: Config
+    startup_s: list[float] = field(default_factory=list)
+    first_warm_ms: list[float] = field(default_factory=list)
+    first_cold_ms: list[float] = field(default_factory=list)
+    singles: list[LoadResult] = field(default_factory=list)
+    crowds: list[LoadResult] = field(default_factory=list)
+
+    @property
+    def single(self) -> LoadResult:
+        return merge(self.singles)
+
+    @property
+    def crowd(self) -> LoadResult:
+        return merge(self.crowds)
+
+
+async def _first(base_url: str, raw: bytes) -> float:
+    connection = Connection(base_url)
+    try:
+        start = time.perf_counter()
+        reply = await connection.send(raw)
+        if reply.status != 200:
+            raise RuntimeError(f"first request answered {reply.status}")
+        return (time.perf_counter() - start) * 1e3
+    finally:
+        await connection.close()
+
+
+def measure_once(
+    result: ConfigResult,
+    model: str,
+    jpeg: bytes,
+    warm: bool,
+    max_requests: int,
+    max_seconds: float,
+) -> None:
+    env = dict(result.config.env)
+    if warm:
+        env["WARM_MODELS"] = model
+    with running_server(env, result.config.args) as server:
+        raw = predict_request(server.base_url, model, jpeg)
+        first = asyncio.run(_first(server.base_url, raw))
+        (result.first_warm_ms if warm else result.first_cold_ms).append(first)
+        asyncio.run(run_load(server.base_url, raw, 2, 4, 30))  # both workers warm
+        result.singles.append(
+            asyncio.run(run_load(server.base_url, raw, 1, max_requests, max_seconds / 2))
+        )
+        result.crowds.append(
+            asyncio.run(run_load(server.base_url, raw, 16, max_requests, max_seconds))
+        )
+    result.startup_s.append(server.startup_s)
+
+
+def run(cores: int, model: str, jpeg: bytes, quick: bool = False) -> tuple[str, list[ConfigResult]]:
+    max_requests, max_seconds = (60, 2.0) if quick else (200, 5.0)
+    results = [ConfigResult(c) for c in configs(cores)]
+    order = list(enumerate(results))
+    for pass_ in range(1 if quick else 2):
+        for i, result in order if pass_ == 0 else reversed(order):
+            measure_once(result, model, jpeg, (i + pass_) % 2 == 1, max_requests, max_seconds)
+            print(f"  config {result.config.label}: pass {pass_ + 1} done", flush=True)
+    best = max(r.crowd.ok_per_s for r in results)
+    rows = []
+    for r in results:
+        s, c = r.single, r.crowd
+        rows.append(
+            (
+                r.config.label,
+                s.ok_per_s,
+                median(s.ok_ms),
+                c.ok_per_s,
+                c.ok_per_s / best,
+                median(c.ok_ms),
+                percentile(c.ok_ms, 99),
+                sum(n for st, n in c.statuses.items() if st != 200),
+                median(r.first_cold_ms),
+                median(r.first_warm_ms),
+                median(r.startup_s),
+            )
+        )
+    text = table(
+        [
+            "configuration",
+            "1 client req/s",
+            "1 client p50 ms",
+            "16 clients req/s",
+            "÷ best",
+            "16 clients p50 ms",
+            "p99 ms",
+            "non-200",
+            "first request ms",
+            f"same, WARM_MODELS={model}",
+            "start-up s",
+        ],
+        rows,
+    )
+    return text, results
