@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench.bench_load import merge
-from bench.load import Connection, LoadResult, predict_request, run_load
+from bench.load import Connection, LoadResult, encode_request, predict_request, run_load
 from bench.server import running_server
 from bench.stats import median, percentile, table
 
@@ -40,15 +40,56 @@ def configs(cores: int) -> list[Config]:
             {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": str(2 * cores)},
         ),
     ]
-    if fast_http_available():
-        out.append(
-            Config(
-                f"1 thread, {cores} at once, plain asyncio + h11 HTTP",
-                {"TORCH_THREADS": "1"},
-                ("--loop", "asyncio", "--http", "h11"),
-            )
-        )
     return out
+
+
+PLAIN_HTTP = ("--loop", "asyncio", "--http", "h11")
+
+
+async def _alternating(
+    urls: tuple[str, str], raws: tuple[bytes, bytes], rounds: int, per_round: int
+) -> tuple[list[float], list[float]]:
+    connections = [Connection(u) for u in urls]
+    out: tuple[list[float], list[float]] = ([], [])
+    try:
+        for i in range(rounds):
+            for k in (0, 1) if i % 2 == 0 else (1, 0):
+                for _ in range(per_round):
+                    reply = await connections[k].send(raws[k])
+                    if reply.status != 200:
+                        raise RuntimeError(f"answered {reply.status}")
+                    out[k].append(reply.ms)
+    finally:
+        for c in connections:
+            await c.close()
+    return out
+
+
+def http_stacks(jpeg: bytes, rounds: int, per_round: int) -> tuple[str, dict]:
+    """uvloop + httptools against asyncio + h11: both servers up at once, one client
+    alternating between them every `per_round` requests, so both see the same machine."""
+    rows, data = [], {}
+    with running_server() as fast, running_server(args=PLAIN_HTTP) as plain:
+        urls = (fast.base_url, plain.base_url)
+        probes = {
+            "GET /health": tuple(encode_request("GET", u, "/health") for u in urls),
+            "predict simplecnn, 224×224 JPEG": tuple(
+                predict_request(u, "simplecnn", jpeg) for u in urls
+            ),
+            "warm summary vgg16": tuple(
+                encode_request("GET", u, "/models/vgg16/summary") for u in urls
+            ),
+        }
+        for name, raws in probes.items():
+            asyncio.run(_alternating(urls, raws, 2, 3))  # both warm
+            a, b = asyncio.run(_alternating(urls, raws, rounds, per_round))
+            rows.append((name, len(a), median(a), median(b), median(a) / median(b)))
+            data[name] = {"fast_ms": a, "plain_ms": b}
+    text = table(
+        ["request", "n each", "uvloop + httptools p50 ms", "asyncio + h11 p50 ms", "ratio"],
+        rows,
+    )
+    return text, data
 
 
 @dataclass

@@ -121,7 +121,7 @@ def report(cases: list[PredictCase], server_threads: int, default_threads: int) 
     rows = []
     for c in cases:
         http50 = median(c.http_ms)
-        raw50 = min(median(c.raw_server_threads_ms), median(c.raw_default_threads_ms))
+        raw50, default50 = median(c.raw_server_threads_ms), median(c.raw_default_threads_ms)
         rows.append(
             (
                 c.model,
@@ -129,10 +129,11 @@ def report(cases: list[PredictCase], server_threads: int, default_threads: int) 
                 len(c.http_ms),
                 http50,
                 percentile(c.http_ms, 99),
-                median(c.raw_server_threads_ms),
-                median(c.raw_default_threads_ms),
+                raw50,
                 http50 / raw50,
                 http50 - raw50,
+                default50,
+                http50 / default50,
                 c.server["decode"],
                 c.server["preprocess"],
                 c.server["forward"],
@@ -146,10 +147,11 @@ def report(cases: list[PredictCase], server_threads: int, default_threads: int) 
             "n",
             "HTTP p50 ms",
             "HTTP p99 ms",
-            f"raw model(x) p50, {server_threads} thread(s)",
-            f"raw p50, {default_threads} threads (default)",
+            f"raw model(x) p50, {server_threads} thread(s) like the server",
             "overhead ratio",
             "overhead ms",
+            f"raw p50, PyTorch's {default_threads} threads",
+            "HTTP ÷ that",
             "server: decode",
             "preprocess",
             "forward",
