@@ -1,7 +1,7 @@
 """Run the benchmarks side by side and write bench/RESULTS.md.
 
-    python -m bench.run            # full run (about 8-10 minutes on 2 cores)
-    python -m bench.run --quick    # fewer repetitions, to check the harness (~4 minutes)
+    python -m bench.run            # full run (about 5 minutes on 2 cores)
+    python -m bench.run --quick    # fewer repetitions, to check the harness (~2 minutes)
 
 Everything is measured in this one run, on this machine, with the same load around it:
 compare the ratios, not the absolute numbers, between runs or machines.
