@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from backend.analysis.export import ExportService, checkpoint_loader, summary_csv
-from backend.analysis.summary import ModelSummary, SummaryParams
-from backend.analysis.transfer import resolve_freeze
+from backend.analysis.summary import ModelSummary
 from backend.api.deps import SummariesDep
+from backend.api.models import summary_params
 from backend.api.schemas import ErrorResponse
 from backend.errors import InputSizeError
 from backend.zoo import get_spec
@@ -43,14 +43,7 @@ def _summary(
     freeze: str | None = None,
 ) -> ModelSummary:
     spec = get_spec(name)
-    _, default_h, default_w = spec.default_input_shape
-    params = SummaryParams(
-        batch_size=1,
-        height=height or default_h,
-        width=width or default_w,
-        num_classes=num_classes,
-        freeze=resolve_freeze(spec, freeze.split(",")) if freeze else (),
-    )
+    params = summary_params(spec, height, width, num_classes=num_classes, freeze=freeze)
     return summaries.get(spec, params)
 
 

@@ -62,6 +62,25 @@ Freeze = Annotated[
 ]
 
 
+def summary_params(
+    spec: ModelSpec,
+    height: int | None,
+    width: int | None,
+    batch_size: int = 1,
+    num_classes: int | None = None,
+    freeze: str | None = None,
+) -> SummaryParams:
+    """A summary's parameter set from query values, the model's defaults filling the gaps."""
+    _, default_h, default_w = spec.default_input_shape
+    return SummaryParams(
+        batch_size=batch_size,
+        height=height or default_h,
+        width=width or default_w,
+        num_classes=num_classes,
+        freeze=resolve_freeze(spec, freeze.split(",")) if freeze else (),
+    )
+
+
 @router.get(
     "/{name}/summary",
     response_model=ModelSummary,
@@ -85,12 +104,5 @@ def get_summary(
     freeze: Freeze = None,
 ) -> ModelSummary:
     spec = get_spec(name)
-    _, default_h, default_w = spec.default_input_shape
-    params = SummaryParams(
-        batch_size=batch_size,
-        height=height or default_h,
-        width=width or default_w,
-        num_classes=num_classes,
-        freeze=resolve_freeze(spec, freeze.split(",")) if freeze else (),
-    )
+    params = summary_params(spec, height, width, batch_size, num_classes, freeze)
     return summaries.get(spec, params, depth)

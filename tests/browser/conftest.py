@@ -159,3 +159,20 @@ def session(browser, base_url: str) -> Iterator[Session]:
 @pytest.fixture
 def phone(browser, base_url: str) -> Iterator[Session]:
     yield from _session(browser, base_url, PHONE)
+
+
+def draw_seven(session: Session) -> None:
+    """A "7" drawn with the mouse on the MNIST canvas; waits for the prediction."""
+    page = session.page
+    box = page.locator("#draw-canvas").bounding_box()
+    assert box is not None
+
+    def at(fx: float, fy: float) -> tuple[float, float]:
+        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+    page.mouse.move(*at(0.25, 0.22))
+    page.mouse.down()
+    for point in [(0.45, 0.22), (0.72, 0.22), (0.62, 0.45), (0.52, 0.65), (0.45, 0.85)]:
+        page.mouse.move(*at(*point), steps=6)
+    page.mouse.up()
+    page.locator("#topk li").first.wait_for(timeout=20_000)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Session
+from tests.browser.conftest import Session, draw_seven
 
 FIXTURES = Path(__file__).resolve().parents[2] / "frontend" / "tests" / "fixtures" / "analysis"
 FIXTURE_URLS = {
@@ -49,23 +49,6 @@ def test_analysis_fixtures_match_the_api(stem: str, api) -> None:
     live = api.get(FIXTURE_URLS[stem])
     assert live.status_code == 200
     _same(saved, live.json(), stem)
-
-
-def draw_seven(session: Session) -> None:
-    """A "7" drawn with the mouse on the MNIST canvas; waits for the prediction."""
-    page = session.page
-    box = page.locator("#draw-canvas").bounding_box()
-    assert box is not None
-
-    def at(fx: float, fy: float) -> tuple[float, float]:
-        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
-
-    page.mouse.move(*at(0.25, 0.22))
-    page.mouse.down()
-    for point in [(0.45, 0.22), (0.72, 0.22), (0.62, 0.45), (0.52, 0.65), (0.45, 0.85)]:
-        page.mouse.move(*at(*point), steps=6)
-    page.mouse.up()
-    page.locator("#topk li").first.wait_for(timeout=20_000)
 
 
 def output_shape(api, model: str, layer: str, call: int = 1) -> list[int]:

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.browser.conftest import Session
+from tests.browser.conftest import Session, draw_seven
 
 
 def leaf_rows(api, name: str, **params) -> list[dict]:
@@ -167,22 +167,8 @@ def test_drawing_a_digit_gets_a_prediction(session: Session, api) -> None:
     info = api.get("/models/simplecnn").json()
     session.open("simplecnn")
     page = session.page
-    canvas = page.locator("#draw-canvas")
-    box = canvas.bounding_box()
-    assert box is not None
-
-    def at(fx: float, fy: float) -> tuple[float, float]:
-        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
-
-    # A "7": the top bar, then the diagonal stroke, drawn as one mouse stroke.
-    page.mouse.move(*at(0.25, 0.22))
-    page.mouse.down()
-    for point in [(0.45, 0.22), (0.72, 0.22), (0.62, 0.45), (0.52, 0.65), (0.45, 0.85)]:
-        page.mouse.move(*at(*point), steps=6)
-    page.mouse.up()
-
+    draw_seven(session)  # a "7" as one mouse stroke
     top = page.locator("#topk li").first
-    top.wait_for(timeout=20_000)
     label = top.locator(".topk-label").text_content()
     assert label in [str(d) for d in range(10)]
     assert re.fullmatch(r"\d{1,3}\.\d %", top.locator(".topk-prob").text_content())
