@@ -55,3 +55,19 @@ class ModelUnavailableError(ExplorerError):
 
 class ExportBusyError(ExplorerError):
     """Exports run one at a time; this one waited too long for its turn."""
+
+
+class RunNotFoundError(ExplorerError):
+    """No training run with this id (never made, or deleted)."""
+
+
+class RunStateError(ExplorerError):
+    """The run exists but cannot do this yet (a checkpoint of a run still training...)."""
+
+
+class DatasetUnavailableError(ExplorerError):
+    """A data set that is not on this machine; the detail names the folder and the manual step."""
+
+
+class TrainingBusyError(ExplorerError):
+    """The training queue is full; `retry_after_s` says when to try again."""

@@ -20,7 +20,9 @@ from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi
+from backend.api.training import router as training_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
+from backend.lab.service import Lab
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
@@ -82,8 +84,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = serving.runtime
     app.state.inference = serving.gate
     app.state.image_limits = serving.limits
+    lab = await asyncio.to_thread(Lab, settings)  # reads the runs kept in RUNS_DIR
+    serving.weights.add_lookup(lab.checkpoint)  # a finished run's model serves its weights
+    app.state.lab = lab
     log.info("serving on %s", app.state.device.device)
     yield
+    await asyncio.to_thread(lab.close)  # runs still training end as `interrupted`
     serving.close()
 
 
@@ -107,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis_router)
     app.include_router(exports_router)
     app.include_router(predict.router)
+    app.include_router(training_router)
     frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.

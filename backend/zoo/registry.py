@@ -49,6 +49,21 @@ class ModelSpec:
 
 
 _REGISTRY: dict[str, ModelSpec] = {}
+# Names made at run time (a training run's `run-<id>`, a user's architecture): asked in order
+# after the registry; each returns the spec or None when the name is not one of its own.
+Resolver = Callable[[str], ModelSpec | None]
+_RESOLVERS: list[Resolver] = []
+
+
+def register_resolver(resolver: Resolver) -> Callable[[], None]:
+    """Adds a resolver; returns the function that removes it again (an app shutting down)."""
+    _RESOLVERS.append(resolver)
+
+    def unregister() -> None:
+        if resolver in _RESOLVERS:
+            _RESOLVERS.remove(resolver)
+
+    return unregister
 
 
 def register(spec: ModelSpec) -> ModelSpec:
@@ -59,10 +74,14 @@ def register(spec: ModelSpec) -> ModelSpec:
 
 
 def get_spec(name: str) -> ModelSpec:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UnknownModelError(name, model_names()) from None
+    spec = _REGISTRY.get(name)
+    if spec is not None:
+        return spec
+    for resolver in list(_RESOLVERS):
+        spec = resolver(name)
+        if spec is not None:
+            return spec
+    raise UnknownModelError(name, model_names())
 
 
 def model_names() -> list[str]:
