@@ -65,6 +65,10 @@ class RunStateError(ExplorerError):
     """The run exists but cannot do this yet (a checkpoint of a run still training...)."""
 
 
+class UnknownExperimentError(ExplorerError):
+    """No lab preset of this name."""
+
+
 class DatasetUnavailableError(ExplorerError):
     """A data set that is not on this machine; the detail names the folder and the manual step."""
 

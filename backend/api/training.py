@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, Field
 
 from backend.api.schemas import ErrorResponse
-from backend.errors import ExplorerError, InvalidParameterError, RunStateError
+from backend.errors import ExplorerError, RunStateError
 from backend.lab.datasets import LAB_DATASETS, check_available
 from backend.lab.presets import PRESETS, missing
 from backend.lab.service import Lab
@@ -78,11 +78,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     response_model=RunInfo,
     responses={
         404: {"model": ErrorResponse, "description": "Unknown model."},
-        409: {"model": ErrorResponse, "description": "Too many runs kept."},
+        409: {
+            "model": ErrorResponse,
+            "description": "The data set is not on this machine, or too many runs are kept.",
+        },
         422: {
             "model": ErrorResponse,
-            "description": "Settings outside the caps, a model that does not fit the data "
-            "set, a data set not on this machine.",
+            "description": "Settings outside the caps, or a model that does not fit the data "
+            "set (the detail says which spec would).",
         },
         503: {"model": ErrorResponse, "description": "The queue is full (Retry-After)."},
     },
@@ -132,18 +135,18 @@ async def run_events(
     run_id: str,
     lab: LabDep,
     last_event_id: Annotated[
-        str | None, Header(description="Resume after this event id (EventSource sends it).")
-    ] = None,
+        str,
+        Header(
+            pattern=r"^ *[0-9]{0,12} *$",
+            description="Resume after this event id (EventSource sends it).",
+        ),
+    ] = "",
     after: Annotated[
         int | None, Query(ge=0, description="Same as Last-Event-ID, for clients without it.")
     ] = None,
 ) -> StreamingResponse:
     start = after or 0
-    if last_event_id is not None:
-        if not last_event_id.strip().isdigit():
-            raise InvalidParameterError(
-                f"Last-Event-ID must be a whole number (an event's id), got {last_event_id!r}."
-            )
+    if last_event_id and last_event_id.strip():
         start = int(last_event_id)
     lab.store.events_after(run_id, start)  # 404 now, before the stream starts
 
@@ -260,7 +263,8 @@ def list_presets(lab: LabDep) -> list[PresetInfo]:
     status_code=202,
     response_model=PresetStarted,
     responses={
-        422: {"model": ErrorResponse, "description": "Unknown or unavailable experiment."},
+        404: {"model": ErrorResponse, "description": "Unknown experiment."},
+        409: {"model": ErrorResponse, "description": "Its models or data are not here."},
         503: {"model": ErrorResponse, "description": "The queue has no room for all runs."},
     },
 )

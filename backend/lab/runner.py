@@ -159,7 +159,10 @@ class LocalRunner:
                 if self.isolation == "process":
                     self._run_in_child(run_id, job)
                 else:
-                    run_to_end(job, self._sink(run_id), partial(self._stopping, run_id))
+                    # torch's thread count is a process-wide default for new threads: a run
+                    # in a thread must leave it to the server's setting (TORCH_THREADS).
+                    in_thread = dataclasses.replace(job, threads=0)
+                    run_to_end(in_thread, self._sink(run_id), partial(self._stopping, run_id))
             except Exception:
                 log.exception("trainer: run %s failed outside its trainer", run_id)
                 self.store.set_status(run_id, "failed", "The trainer failed; see the server log.")

@@ -7,7 +7,12 @@ import threading
 from dataclasses import replace
 
 from backend.config import Settings
-from backend.errors import InvalidParameterError, NotAClassifierError, RunStateError
+from backend.errors import (
+    InvalidParameterError,
+    NotAClassifierError,
+    RunStateError,
+    UnknownExperimentError,
+)
 from backend.lab.datasets import LAB_DATASETS, LabDataset, check_available
 from backend.lab.presets import PRESETS, Preset, missing
 from backend.lab.runner import LocalRunner, Runner
@@ -131,8 +136,9 @@ class Lab:
         preset = self.preset(name)
         problems = missing(preset, self.settings.data_dir)
         if problems:
-            raise InvalidParameterError(
-                f"The {name} experiment cannot run on this server: {'; '.join(problems)}.",
+            raise RunStateError(
+                f"The {name} experiment cannot run on this server: "
+                f"{'; '.join(p.rstrip('.') for p in problems)}.",
                 missing=problems,
             )
         checked = [(label, self.check(s)) for label, s in preset.runs]
@@ -149,7 +155,7 @@ class Lab:
     def preset(self, name: str) -> Preset:
         preset = PRESETS.get(name)
         if preset is None:
-            raise InvalidParameterError(
+            raise UnknownExperimentError(
                 f"Unknown experiment {name!r}; available: {', '.join(PRESETS)}.",
                 available=list(PRESETS),
             )

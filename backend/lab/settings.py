@@ -15,7 +15,8 @@ TERMINAL: frozenset[str] = frozenset({"done", "failed", "cancelled", "interrupte
 class RunSettings(BaseModel):
     """POST /training/runs. Every field has a default: `{}` trains SimpleCNN on mnist-5k."""
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: a string is not a number and 0 is not false (the schema says what each field is)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     model: str = Field(
         "simplecnn",

@@ -129,6 +129,12 @@ class RunStore:
         self._events[record.id] = self._read_events(folder)
         if record.status not in TERMINAL:
             was = record.status
+            # run.json is rewritten at most every PERSIST_STEPS_EVERY_S for steps alone; the
+            # event log has every step the trainer reported
+            steps = [e.data for e in self._events[record.id] if e.event == "step"]
+            if steps:
+                record.curves.step_loss = [x for s in steps for x in s["losses"]]
+                record.step = steps[-1]["step"]
             self._set_status(
                 record,
                 "interrupted",
@@ -142,11 +148,18 @@ class RunStore:
         events: list[Event] = []
         if not path.is_file():
             return events
+        torn = False
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
-                events.append(Event.model_validate_json(line))
+                event = Event.model_validate_json(line)
             except ValidationError:
-                continue  # a line torn by a crash
+                torn = True  # a line torn by a crash
+                continue
+            if event.id == len(events) + 1:
+                events.append(event)
+        if torn:  # rewritten without it, so the next event starts on a line of its own
+            text = "".join(e.model_dump_json() + "\n" for e in events)
+            write_json_atomically(path, text)
         return events
 
     def refresh(self) -> None:

@@ -51,7 +51,7 @@ class Job:
     data_dir: str
     cache_dir: str
     device: str  # the server's DEVICE setting: auto, cpu, cuda, cuda:N
-    threads: int
+    threads: int  # torch threads of a training process; 0: leave the count as it is
     max_seconds: float
     progress: bool = False  # tqdm bar (the command line)
 
@@ -96,7 +96,7 @@ def train_run(job: Job, emit: Emit, should_stop: Callable[[], bool]) -> dict[str
     settings = RunSettings.model_validate(job.settings)
     dataset = LAB_DATASETS[settings.dataset]
     device = resolve_device(job.device).device
-    if device.type == "cpu":
+    if device.type == "cpu" and job.threads:
         torch.set_num_threads(job.threads)
     generator = seed_everything(settings.seed)
     split = subset(
