@@ -27,6 +27,63 @@ def _shape(shape: tuple[int, int, int]) -> str:
     return "×".join(map(str, shape))
 
 
+def check_settings(run: RunSettings, caps: Settings) -> RunSettings:
+    """Refuses settings outside the caps with a sentence; fills the data-size defaults."""
+    spec = get_spec(run.model)  # 404 with the known names
+    if not spec.is_classifier:
+        raise NotAClassifierError(
+            f"{run.model} is a building block with no classes; train a classifier."
+        )
+    dataset = LAB_DATASETS[run.dataset]
+    _check_fit(spec, dataset)
+    if run.epochs > caps.training_max_epochs:
+        raise InvalidParameterError(
+            f"epochs {run.epochs} is over the limit of {caps.training_max_epochs} "
+            "(TRAINING_MAX_EPOCHS).",
+            field="epochs",
+            limit=caps.training_max_epochs,
+        )
+    train_cap = min(dataset.train_size, caps.training_max_images)
+    if run.train_images is not None and run.train_images > train_cap:
+        raise InvalidParameterError(
+            f"train_images {run.train_images} is more than the {train_cap} this server "
+            f"trains on from {run.dataset} ({dataset.train_size} there, "
+            f"TRAINING_MAX_IMAGES={caps.training_max_images}).",
+            field="train_images",
+            limit=train_cap,
+        )
+    if run.validation_images is not None and run.validation_images > dataset.heldout_size:
+        raise InvalidParameterError(
+            f"validation_images {run.validation_images} is more than the "
+            f"{dataset.heldout_size} held-out images of {run.dataset}.",
+            field="validation_images",
+            limit=dataset.heldout_size,
+        )
+    check_available(run.dataset, caps.data_dir)
+    if run.train_images is None and dataset.train_size > train_cap:
+        run = run.model_copy(update={"train_images": train_cap})
+    return run
+
+
+def _check_fit(spec: ModelSpec, dataset: LabDataset) -> None:
+    want = dataset.zoo.input_shape
+    have = spec.default_input_shape
+    if have == want:
+        return
+    fits = [s.name for s in all_specs() if s.is_classifier and s.default_input_shape == want]
+    channels, height, width = want
+    raise InvalidParameterError(
+        f"{spec.name} takes {_shape(have)} images but {dataset.key} has {_shape(want)} "
+        f"({'grey' if channels == 1 else 'colour'}). A custom spec in the architecture "
+        f"editor with in_channels: {channels} and a {height}×{width} input "
+        f"({dataset.zoo.num_classes} classes) would fit"
+        + (f", as do {', '.join(fits)}." if fits else "."),
+        field="model",
+        input_shape=list(want),
+        models_that_fit=fits,
+    )
+
+
 class Lab:
     def __init__(self, settings: Settings, runner: Runner | None = None) -> None:
         self.settings = settings
@@ -47,60 +104,7 @@ class Lab:
 
     # -- starting ------------------------------------------------------------------------
     def check(self, run: RunSettings) -> RunSettings:
-        """Refuses settings outside the caps with a sentence; fills the data-size defaults."""
-        caps = self.settings
-        spec = get_spec(run.model)  # 404 with the known names
-        if not spec.is_classifier:
-            raise NotAClassifierError(
-                f"{run.model} is a building block with no classes; train a classifier."
-            )
-        dataset = LAB_DATASETS[run.dataset]
-        self._check_fit(spec, dataset)
-        if run.epochs > caps.training_max_epochs:
-            raise InvalidParameterError(
-                f"epochs {run.epochs} is over the limit of {caps.training_max_epochs} "
-                "(TRAINING_MAX_EPOCHS).",
-                field="epochs",
-                limit=caps.training_max_epochs,
-            )
-        train_cap = min(dataset.train_size, caps.training_max_images)
-        if run.train_images is not None and run.train_images > train_cap:
-            raise InvalidParameterError(
-                f"train_images {run.train_images} is more than the {train_cap} this server "
-                f"trains on from {run.dataset} ({dataset.train_size} there, "
-                f"TRAINING_MAX_IMAGES={caps.training_max_images}).",
-                field="train_images",
-                limit=train_cap,
-            )
-        if run.validation_images is not None and run.validation_images > dataset.heldout_size:
-            raise InvalidParameterError(
-                f"validation_images {run.validation_images} is more than the "
-                f"{dataset.heldout_size} held-out images of {run.dataset}.",
-                field="validation_images",
-                limit=dataset.heldout_size,
-            )
-        check_available(run.dataset, caps.data_dir)
-        if run.train_images is None and dataset.train_size > train_cap:
-            run = run.model_copy(update={"train_images": train_cap})
-        return run
-
-    def _check_fit(self, spec: ModelSpec, dataset: LabDataset) -> None:
-        want = dataset.zoo.input_shape
-        have = spec.default_input_shape
-        if have == want:
-            return
-        fits = [s.name for s in all_specs() if s.is_classifier and s.default_input_shape == want]
-        channels, height, width = want
-        raise InvalidParameterError(
-            f"{spec.name} takes {_shape(have)} images but {dataset.key} has {_shape(want)} "
-            f"({'grey' if channels == 1 else 'colour'}). A custom spec in the architecture "
-            f"editor with in_channels: {channels} and a {height}×{width} input "
-            f"({dataset.zoo.num_classes} classes) would fit"
-            + (f", as do {', '.join(fits)}." if fits else "."),
-            field="model",
-            input_shape=list(want),
-            models_that_fit=fits,
-        )
+        return check_settings(run, self.settings)
 
     def _job(self, record: RunRecord) -> Job:
         return Job(
