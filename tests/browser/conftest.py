@@ -5,6 +5,7 @@ compare what it shows with what the API answers. They are skipped, with the reas
 /usr/bin/chromium or Playwright is missing.
 """
 
+import os
 import socket
 import subprocess
 import sys
@@ -60,6 +61,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             str(port),
         ],
         cwd=ROOT,
+        env={**os.environ, "RUNS_DIR": str(tmp_path_factory.mktemp("runs"))},  # lab runs
         stdout=log,
         stderr=subprocess.STDOUT,
     )
