@@ -6,9 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from backend.analysis.activations import FeatureMaps, feature_maps
 from backend.analysis.compare import MAX_MODELS, Comparison, compare
-from backend.analysis.gradcam import GradCam, check_class_index, grad_cam
 from backend.analysis.gradients import (
     SKIP_DEPTHS,
     STACK_DEPTHS,
@@ -16,13 +14,15 @@ from backend.analysis.gradients import (
     activation_lesson,
     skip_connection_lesson,
 )
-from backend.analysis.layer_capture import find_layer
 from backend.analysis.receptive_field import Field as ReceptiveField
 from backend.analysis.receptive_field import model_fields, unit_region
 from backend.analysis.summary import SummaryParams
 from backend.api.deps import SummariesDep
 from backend.api.predict import IMAGE_BODY, read_image_bytes
 from backend.api.schemas import ErrorResponse
+from backend.inspection.activations import FeatureMaps, feature_maps
+from backend.inspection.gradcam import GradCam, check_class_index, grad_cam
+from backend.inspection.layer_capture import find_layer
 from backend.serving.runtime import require_classifier
 from backend.zoo import get_spec
 

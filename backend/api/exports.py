@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from backend.analysis.export import ExportService, checkpoint_loader, summary_csv
 from backend.analysis.summary import ModelSummary
 from backend.api.deps import SummariesDep
 from backend.api.models import summary_params
 from backend.api.schemas import ErrorResponse
 from backend.errors import InputSizeError
+from backend.exports.onnx import ExportService, checkpoint_loader
+from backend.exports.summary_csv import summary_csv
 from backend.zoo import get_spec
 
 router = APIRouter(prefix="/models", tags=["exports"])

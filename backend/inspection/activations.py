@@ -15,9 +15,10 @@ from PIL import Image
 from pydantic import BaseModel
 from torch import Tensor
 
-from backend.analysis.layer_capture import Capture, find_layer, model_input, private_instance
 from backend.errors import InvalidParameterError
+from backend.inspection.layer_capture import Capture, find_layer, private_instance
 from backend.serving.images import ImageLimits, to_data_url
+from backend.serving.inference import model_input
 from backend.serving.preprocess import to_preview
 from backend.serving.runtime import ModelRuntime
 from backend.zoo import ModelSpec

@@ -25,16 +25,16 @@ import torch.nn.functional as F
 from PIL import Image
 from pydantic import BaseModel
 
-from backend.analysis.layer_capture import (
+from backend.errors import InvalidParameterError
+from backend.inspection.layer_capture import (
     Capture,
     find_layer,
     last_spatial_layer,
-    model_input,
     private_instance,
     spatial_layers,
 )
-from backend.errors import InvalidParameterError
 from backend.serving.images import ImageLimits, to_data_url
+from backend.serving.inference import model_input
 from backend.serving.preprocess import to_preview
 from backend.serving.runtime import ModelRuntime
 from backend.zoo import ModelSpec

@@ -1,8 +1,6 @@
-"""Looking inside a running model: the input a model sees, its own instance, one layer's output.
+"""Looking inside a running model: its own instance of the model, one layer's output.
 
 Shared by feature maps (activations.py) and Grad-CAM (gradcam.py):
-- `model_input` decodes and preprocesses an upload exactly as a prediction does (serving's
-  `decode_image` and `preprocess_for`), so the maps belong to the same tensor the classifier saw;
 - `private_instance` gives a request its own module tree whose parameters *share storage* with
   the runtime's loaded model — no copy of the weights, but hooks and `requires_grad` stay
   private (the runtime's models are shared between requests and must not be touched);
@@ -18,18 +16,8 @@ from torch import Tensor, nn
 
 from backend.analysis.receptive_field import LayerField, model_fields
 from backend.errors import InvalidParameterError
-from backend.serving.images import ImageLimits, decode_image
-from backend.serving.preprocess import draft_size_for, preprocess_for
-from backend.serving.runtime import LoadedModel, require_classifier
+from backend.serving.runtime import LoadedModel
 from backend.zoo import ModelSpec
-
-
-def model_input(spec: ModelSpec, data: bytes, limits: ImageLimits) -> Tensor:
-    """Upload bytes -> the (C, H, W) normalised tensor the model is fed."""
-    require_classifier(spec)  # only classifiers have a dataset, hence a preprocessing
-    assert spec.dataset is not None
-    image = decode_image(data, limits, draft_size=draft_size_for(spec.dataset))
-    return preprocess_for(spec.dataset)(image)
 
 
 def private_instance(loaded: LoadedModel) -> nn.Module:
