@@ -37,8 +37,7 @@ class LayerChoice:
 
 
 def find_layer(spec: ModelSpec, layer: str, call: int) -> LayerChoice:
-    _, h, w = spec.default_input_shape
-    entries = model_fields(spec.name, h, w).layers
+    entries = model_fields(spec.name, *spec.default_size).layers
     matches = [e for e in entries if e.name == layer]
     if not matches:
         names = list(dict.fromkeys(e.name for e in entries))
@@ -58,8 +57,7 @@ def find_layer(spec: ModelSpec, layer: str, call: int) -> LayerChoice:
 
 def spatial_layers(spec: ModelSpec) -> list[str]:
     """Layers whose output is a feature map larger than 1×1 at the default input size."""
-    _, h, w = spec.default_input_shape
-    entries = model_fields(spec.name, h, w).layers
+    entries = model_fields(spec.name, *spec.default_size).layers
     names = [
         e.name
         for e in entries
@@ -72,8 +70,7 @@ def last_spatial_layer(spec: ModelSpec) -> tuple[str, int]:
     """(name, call) of the last top-level module whose output is a feature map larger than
     1×1: Grad-CAM's usual choice, the output of the last convolutional stage (ResNet's
     `layer4`, AlexNet's `features`, SimpleCNN's second `pool`)."""
-    _, h, w = spec.default_input_shape
-    entries = model_fields(spec.name, h, w).layers
+    entries = model_fields(spec.name, *spec.default_size).layers
     top = [e for e in entries if "." not in e.name]  # a container's row precedes its children
     spatial = [
         i

@@ -99,10 +99,10 @@ def predict_image(
     top_k: int,
     want_preview: bool = False,
 ) -> Prediction:
-    check_top_k(spec, top_k)
-    assert spec.dataset is not None
+    """`top_k` is checked where it enters (check_top_k, before the body is read), not again."""
     timings: dict[str, float] = {}
-    tensor = model_input(spec, data, limits, timings)
+    tensor = model_input(spec, data, limits, timings)  # NotAClassifierError for a block
+    assert spec.dataset is not None
     start = time.perf_counter()
     loaded = runtime.get(spec.name)  # a dictionary look-up once the model is in memory
     loaded_at = time.perf_counter()
