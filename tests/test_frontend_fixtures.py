@@ -1,15 +1,17 @@
 """The summaries saved for the frontend's node tests still say what the API says.
 
 frontend/tests/fixtures/ holds API answers so that `node --test` can check the layout on the
-real models without a server; this compares every field the frontend reads with the live API.
+real models without a server; this compares every field the frontend reads with the API
+(in-process: it needs no browser).
 """
 
 import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
-FIXTURES = Path(__file__).resolve().parents[2] / "frontend" / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "frontend" / "tests" / "fixtures"
 ROW_FIELDS = [
     "index", "name", "type", "depth", "parent", "is_leaf", "recursive",
     "input_shape", "output_shape", "params", "trainable_params", "mult_adds", "hparams",
@@ -41,9 +43,9 @@ def test_there_are_fixtures() -> None:
 
 
 @pytest.mark.parametrize("stem", list(CASES))
-def test_fixture_matches_the_api(stem: str, api) -> None:
+def test_fixture_matches_the_api(stem: str, client: TestClient) -> None:
     name, params = _query(stem)
-    live = api.get(f"/models/{name}/summary", params=params)
+    live = client.get(f"/models/{name}/summary", params=params)
     assert live.status_code == 200
     saved = json.loads(CASES[stem].read_text(encoding="utf-8"))
     assert _view(saved) == _view(live.json()), f"regenerate {CASES[stem].name} (see its README)"
