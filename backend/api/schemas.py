@@ -1,9 +1,14 @@
 """Response schemas of the HTTP API that are not domain types already."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorResponse(BaseModel):
+    """Every error the API answers (4xx and 5xx): a sentence, plus fields that depend on the
+    error (`layer`, `valid_range`, `retry_after_s`, ...). The only error schema in /openapi.json."""
+
+    model_config = ConfigDict(extra="allow")
+
     detail: str = Field(description="One sentence saying what was wrong and what is accepted.")
 
 

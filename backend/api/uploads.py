@@ -28,22 +28,33 @@ HOW_TO_SEND = (
 )
 
 
-class PredictJSON(BaseModel):
+class ImageDataURL(BaseModel):
     image: str = Field(description="A data URL, e.g. data:image/png;base64,iVBOR...")
+
+
+# Named schemas (api/openapi.py puts them under components), so that a generated client has one
+# upload type for all three operations instead of one per operation.
+UPLOAD_SCHEMAS = {
+    "ImageUpload": {
+        "title": "ImageUpload",
+        "type": "object",
+        "properties": {"file": {"type": "string", "format": "binary"}},
+        "required": ["file"],
+    },
+    "ImageDataURL": ImageDataURL.model_json_schema(),
+}
+
+
+def _component(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 # The image body that predict, feature_maps and gradcam all take.
 IMAGE_BODY = {
     "required": True,
     "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
-        "application/json": {"schema": PredictJSON.model_json_schema()},
+        "multipart/form-data": {"schema": _component("ImageUpload")},
+        "application/json": {"schema": _component("ImageDataURL")},
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
     },
 }
@@ -104,7 +115,7 @@ async def _file_from_multipart(request: Request, body: bytes) -> bytes:
 
 def _file_from_json(body: bytes, limits: ImageLimits) -> bytes:
     try:
-        payload = PredictJSON.model_validate(json.loads(body))
+        payload = ImageDataURL.model_validate(json.loads(body))
     except (ValueError, TypeError):
         raise UndecodableImageError(
             'The JSON body must be an object {"image": "data:image/png;base64,..."} holding a '
