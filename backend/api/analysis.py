@@ -18,7 +18,7 @@ from backend.analysis.receptive_field import Field as ReceptiveField
 from backend.analysis.receptive_field import model_fields, unit_region
 from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep, SummariesDep
 from backend.api.params import Call, Size, summary_params
-from backend.api.schemas import ErrorResponse
+from backend.api.schemas import NOT_FOUND, UPLOAD_ERRORS, error
 from backend.api.uploads import IMAGE_BODY, read_image_bytes
 from backend.inspection.activations import FeatureMaps, plan_feature_maps, render_feature_maps
 from backend.inspection.gradcam import GradCam, plan_grad_cam, run_grad_cam
@@ -26,13 +26,7 @@ from backend.zoo import get_spec
 
 router = APIRouter(tags=["analysis"])
 
-NOT_FOUND = {404: {"model": ErrorResponse, "description": "Unknown model name."}}
-BAD_SIZE = {
-    422: {
-        "model": ErrorResponse,
-        "description": "A size the network cannot take, or a parameter out of range.",
-    }
-}
+BAD_SIZE = {422: error("A size the network cannot take, or a parameter out of range.")}
 
 
 class PathField(BaseModel):
@@ -221,10 +215,9 @@ def get_activation_gradients(
 # Feature maps and Grad-CAM take an image the way POST /models/{name}/predict does.
 IMAGE_ERRORS: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
-    413: {"model": ErrorResponse, "description": "Body or image too large (bytes or pixels)."},
-    415: {"model": ErrorResponse, "description": "A format outside the allow-list."},
-    422: {"model": ErrorResponse, "description": "Not an image, or a bad layer or parameter."},
-    503: {"model": ErrorResponse, "description": "Too many requests waiting."},
+    **UPLOAD_ERRORS,
+    422: error("Not an image, or a bad layer or parameter."),
+    503: error("Too many requests waiting."),
 }
 
 

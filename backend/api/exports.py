@@ -6,7 +6,7 @@ from fastapi.responses import Response
 from backend.analysis.summary import ModelSummary
 from backend.api.deps import ExporterDep, SummariesDep, WeightsDep
 from backend.api.params import Classes, Freeze, Size, summary_params
-from backend.api.schemas import ErrorResponse
+from backend.api.schemas import NOT_FOUND, error
 from backend.errors import InputSizeError
 from backend.exports.onnx import checkpoint_loader
 from backend.exports.summary_csv import summary_csv
@@ -15,8 +15,8 @@ from backend.zoo import get_spec
 router = APIRouter(prefix="/models", tags=["exports"])
 
 ERRORS = {
-    404: {"model": ErrorResponse, "description": "Unknown model name."},
-    422: {"model": ErrorResponse, "description": "A size the network cannot take."},
+    **NOT_FOUND,
+    422: error("A size the network cannot take."),
 }
 
 
@@ -46,7 +46,7 @@ def _summary(
             "description": "The ONNX file (input `input`, output `logits`, batch 1).",
         },
         **ERRORS,
-        503: {"model": ErrorResponse, "description": "Another export is still running."},
+        503: error("Another export is still running."),
     },
 )
 def export_onnx(

@@ -8,12 +8,10 @@ from backend.analysis.shapes import param_count
 from backend.analysis.summary import ModelSummary
 from backend.api.deps import SummariesDep, WeightsDep
 from backend.api.params import Freeze, Size, summary_params
-from backend.api.schemas import ErrorResponse, ModelInfo, PaperInfo
+from backend.api.schemas import NOT_FOUND, ModelInfo, PaperInfo, error
 from backend.zoo import ModelSpec, all_specs, get_spec
 
 router = APIRouter(prefix="/models", tags=["models"])
-
-NOT_FOUND = {404: {"model": ErrorResponse, "description": "Unknown model name."}}
 
 
 def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
@@ -50,11 +48,10 @@ def get_model(name: str, weights: WeightsDep) -> ModelInfo:
     response_model=ModelSummary,
     responses={
         **NOT_FOUND,
-        422: {
-            "model": ErrorResponse,
-            "description": "A size the network cannot take, or a "
-            "parameter out of range; `layer` names the failing layer.",
-        },
+        422: error(
+            "A size the network cannot take, or a parameter out of range; `layer` names the "
+            "failing layer."
+        ),
     },
 )
 def get_summary(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep
-from backend.api.schemas import ErrorResponse
+from backend.api.schemas import NOT_FOUND, UPLOAD_ERRORS, error
 from backend.api.uploads import IMAGE_BODY, read_image_bytes
 from backend.serving.images import to_data_url
 from backend.serving.inference import check_top_k, predict_image
@@ -40,11 +40,10 @@ class PredictResponse(BaseModel):
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorResponse, "description": "Unknown model name."},
-    413: {"model": ErrorResponse, "description": "Body or image too large (bytes or pixels)."},
-    415: {"model": ErrorResponse, "description": "A format outside the allow-list."},
-    422: {"model": ErrorResponse, "description": "Not an image, truncated, empty, bad top_k."},
-    503: {"model": ErrorResponse, "description": "Too many predictions waiting."},
+    **NOT_FOUND,
+    **UPLOAD_ERRORS,
+    422: error("Not an image, truncated, empty, bad top_k."),
+    503: error("Too many predictions waiting."),
 }
 
 

@@ -1,5 +1,7 @@
 """Response schemas of the HTTP API that are not domain types already."""
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -10,6 +12,19 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     detail: str = Field(description="One sentence saying what was wrong and what is accepted.")
+
+
+def error(description: str) -> dict[str, Any]:
+    """One documented error status of a route (`responses=`)."""
+    return {"model": ErrorResponse, "description": description}
+
+
+NOT_FOUND = {404: error("Unknown model name.")}
+# Every route that takes an image (api/uploads.py) can answer these.
+UPLOAD_ERRORS = {
+    413: error("Body or image too large (bytes or pixels)."),
+    415: error("A format outside the allow-list."),
+}
 
 
 class Health(BaseModel):
