@@ -6,6 +6,7 @@
  */
 
 import { isResidualType } from './diagram/kinds.js';
+import { node } from './dom.js';
 import { formatInt, formatPercent, spatialSize } from './format.js';
 import { dictionaries, LANGUAGES } from './i18n.js';
 
@@ -71,45 +72,28 @@ export function lessonKey(model, summary) {
   return model.family;
 }
 
-function paragraph(text, cls) {
-  const p = document.createElement('p');
-  p.textContent = text;
-  if (cls) p.className = cls;
-  return p;
-}
-
 export function renderLessons(container, { model, summary, lang, t, models = [] }) {
   container.replaceChildren();
   if (!model) return;
   const lessons = LESSONS[lessonKey(model, summary)];
   if (summary) {
-    const facts = document.createElement('div');
-    facts.className = 'lesson-facts';
+    const facts = node('div', 'lesson-facts');
     const path = spatialPath(summary);
-    if (path.includes('→')) facts.append(paragraph(t('lessons.path', { path })));
+    if (path.includes('→')) facts.append(node('p', null, t('lessons.path', { path })));
     const heavy = heaviestLayer(summary);
     if (heavy && summary.totals.params > 0) {
-      facts.append(
-        paragraph(
-          t('lessons.heaviest', {
-            name: heavy.name,
-            share: formatPercent(heavy.params / summary.totals.params),
-            n: formatInt(heavy.params),
-          }),
-        ),
-      );
+      const share = formatPercent(heavy.params / summary.totals.params);
+      facts.append(node('p', null, t('lessons.heaviest', { name: heavy.name, share, n: formatInt(heavy.params) })));
     }
     const gpus = gpuComparison(model, models);
     if (gpus) {
-      const fact = paragraph(
-        t('lessons.gpus', {
-          two: formatInt(gpus.two),
-          one: formatInt(gpus.one),
-          fewer: formatInt(gpus.fewer),
-          share: formatPercent(gpus.share),
-        }),
-        'gpu-fact',
-      );
+      const text = t('lessons.gpus', {
+        two: formatInt(gpus.two),
+        one: formatInt(gpus.one),
+        fewer: formatInt(gpus.fewer),
+        share: formatPercent(gpus.share),
+      });
+      const fact = node('p', 'gpu-fact', text);
       fact.dataset.twoGpu = String(gpus.two);
       fact.dataset.oneGpu = String(gpus.one);
       facts.append(fact);
@@ -117,12 +101,8 @@ export function renderLessons(container, { model, summary, lang, t, models = [] 
     container.append(facts);
   }
   if (lessons) {
-    const list = document.createElement('ul');
-    for (const text of lessons[lang] ?? lessons.en) {
-      const li = document.createElement('li');
-      li.textContent = text;
-      list.append(li);
-    }
+    const list = node('ul');
+    for (const text of lessons[lang] ?? lessons.en) list.append(node('li', null, text));
     container.append(list);
   }
 }
