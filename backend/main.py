@@ -11,7 +11,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
-from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps, SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
@@ -19,8 +18,9 @@ from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
-from backend.api.openapi import install_openapi
+from backend.api.openapi import install_openapi, operation_id
 from backend.config import PROJECT_ROOT, Settings, get_settings
+from backend.exports.onnx import ExportService
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
