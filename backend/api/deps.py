@@ -7,6 +7,8 @@ from fastapi import Depends, Request
 from backend.analysis.summary import SummaryService
 from backend.config import Settings, get_settings
 from backend.serving.device import DeviceChoice
+from backend.serving.weights import WeightStore
+from backend.weights.jobs import DownloadManager
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
@@ -21,3 +23,15 @@ def get_device(request: Request) -> DeviceChoice:
 
 SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
 DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
+
+
+def get_weights(request: Request) -> WeightStore:
+    return request.app.state.weights
+
+
+def get_downloads(request: Request) -> DownloadManager:
+    return request.app.state.downloads
+
+
+WeightsDep = Annotated[WeightStore, Depends(get_weights)]
+DownloadsDep = Annotated[DownloadManager, Depends(get_downloads)]
