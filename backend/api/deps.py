@@ -10,7 +10,13 @@ from backend.serving.device import DeviceChoice
 from backend.serving.weights import WeightStore
 from backend.weights.jobs import DownloadManager
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was made with (tests make apps with their own)."""
+    return getattr(request.app.state, "settings", None) or get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 def get_summaries(request: Request) -> SummaryService:

@@ -33,9 +33,8 @@ def provenance_path(weights_dir: Path, model: str) -> Path:
     return weights_dir / f"{model}.json"
 
 
-def check_fits(spec: ModelSpec, path: Path) -> int:
-    """Raises InstallError unless `path` is a state dict of `spec`'s keys and shapes; returns
-    its number of parameters."""
+def check_fits(spec: ModelSpec, path: Path) -> None:
+    """Raises InstallError unless `path` is a state dict of `spec`'s keys and shapes."""
     try:
         state = read_state_dict(path)
     except CheckpointError as exc:
@@ -43,7 +42,6 @@ def check_fits(spec: ModelSpec, path: Path) -> int:
     problem = mismatch(expected_shapes(spec), state)
     if problem is not None:
         raise InstallError(f"{path} does not fit {spec.name}: {problem}.")
-    return sum(t.numel() for k, t in state.items() if not k.endswith("num_batches_tracked"))
 
 
 def install_verified(
@@ -65,7 +63,7 @@ def import_file(
     """Checks a local file against the model, then copies it into `weights_dir`."""
     if not source.is_file():
         raise InstallError(f"{source} is not a file.")
-    params = check_fits(spec, source)
+    check_fits(spec, source)
     weights_dir.mkdir(parents=True, exist_ok=True)
     size = source.stat().st_size
     if free_space(weights_dir) < size + SPACE_MARGIN_BYTES:
@@ -75,7 +73,7 @@ def import_file(
     temporary = weights_dir / f".{spec.name}.pt.importing"
     try:
         shutil.copyfile(source, temporary)
-        provenance = {"imported_from": source.name, "bytes": size, "parameters": params}
+        provenance = {"imported_from": source.name, "bytes": size}
         return _commit(spec.name, temporary, weights_dir, provenance)
     finally:
         temporary.unlink(missing_ok=True)
