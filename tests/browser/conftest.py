@@ -5,11 +5,13 @@ compare what it shows with what the API answers. They are skipped, with the reas
 /usr/bin/chromium or Playwright is missing.
 """
 
+import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,10 +46,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def app_server(log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port (settings from `env` on top of ours)."""
     port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("w")
+    log = log_path.open("w")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -62,6 +65,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -83,6 +87,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with app_server(tmp_path_factory.mktemp("server") / "uvicorn.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
