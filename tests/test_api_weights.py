@@ -61,7 +61,7 @@ def trained(client: TestClient, name: str) -> bool:
 def wait_until_finished(client: TestClient, name: str, seen: list[dict]) -> dict:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        status = client.get(f"/weights/{name}/download").json()
+        status = client.get(f"/weights/{name}").json()["download"]
         seen.append(status)
         if status["state"] != "running":
             return status
@@ -150,9 +150,11 @@ def test_page_downloads_are_refused_with_the_command_when_the_server_does_not_al
         none = client.post("/weights/alexnet/download")
         assert none.status_code == 404
         assert none.json()["detail"].startswith("alexnet has no published weights to fetch")
-        assert client.get("/weights/alexnet/download").status_code == 404
+        alexnet = client.get("/weights/alexnet").json()
+        assert alexnet["published"] is None and alexnet["command"] is None
+        assert client.get("/weights/vgg99").status_code == 404
         assert client.post("/weights/vgg99/download").status_code == 404
-        assert client.get("/weights/resnet18/download").json()["state"] == "idle"
+        assert client.get("/weights/resnet18").json()["download"]["state"] == "idle"
         assert mirror.requests == []
 
 

@@ -1,8 +1,8 @@
-"""GET /weights, POST and GET /weights/{name}/download: published weights from the page.
+"""GET /weights, GET /weights/{name}, POST /weights/{name}/download: published weights.
 
 A thin layer over `backend.weights.jobs.DownloadManager`: starting a download and reading its
 progress return at once; the transfer runs in the manager's own thread (see jobs.py). Poll
-`GET /weights/{name}/download` for progress (the page does, twice a second).
+`GET /weights/{name}` for progress (its `download`; the page does, twice a second).
 """
 
 from fastapi import APIRouter, status
@@ -67,11 +67,8 @@ def list_weights(
 ) -> WeightsListing:
     entries = []
     for spec in all_specs():
-        if not spec.is_classifier:
-            continue
-        checkpoint = weights.checkpoint(spec.name)  # a stat: notices files added or removed
-        source = checkpoint.source if checkpoint else None
-        entries.append(_entry(spec.name, checkpoint is not None, source, downloads))
+        if spec.is_classifier:
+            entries.append(model_weights(spec.name, weights, downloads))
     return WeightsListing(downloads_allowed=settings.allow_weight_downloads, models=entries)
 
 
@@ -100,8 +97,10 @@ def start_download(name: str, settings: SettingsDep, downloads: DownloadsDep) ->
     return download_info(spec.name, downloads.start(spec))
 
 
-@router.get("/{name}/download", response_model=DownloadInfo, responses=ERRORS)
-def download_progress(name: str, downloads: DownloadsDep) -> DownloadInfo:
+@router.get("/{name}", response_model=WeightsEntry, responses={404: ERRORS[404]})
+def model_weights(name: str, weights: WeightsDep, downloads: DownloadsDep) -> WeightsEntry:
+    """One model's entry of GET /weights; poll it for a download's progress."""
     spec = get_spec(name)
-    source_for(downloads.sources, spec.name)
-    return download_info(spec.name, downloads.status(spec.name))
+    checkpoint = weights.checkpoint(spec.name) if spec.is_classifier else None
+    source = checkpoint.source if checkpoint else None
+    return _entry(spec.name, checkpoint is not None, source, downloads)

@@ -206,7 +206,8 @@ export function startWeightsDownload(name) {
   return request(`weights/${encodeURIComponent(name)}/download`, { method: 'POST' });
 }
 
-/** GET /weights/{name}/download: idle, running (bytes so far), done or failed (why). */
-export function weightsDownload(name) {
-  return request(`weights/${encodeURIComponent(name)}/download`);
+/** GET /weights/{name}: the model's entry; `download` is idle, running, done or failed. */
+export async function weightsDownload(name) {
+  const entry = await request(`weights/${encodeURIComponent(name)}`);
+  return entry.download ?? { model: name, state: 'idle', bytes_done: 0 };
 }
