@@ -182,3 +182,18 @@ def test_checkpoints_added_and_removed_by_the_command_are_noticed_without_a_rest
         torch.save({"conv1.weight": torch.zeros(1)}, settings.weights_dir / "resnet18.pt")
         assert trained(client, "resnet18") is False
         assert predict(client, "resnet18")["trained"] is False
+
+
+def test_an_onnx_export_after_weights_arrive_uses_them(tmp_path, mirror, resnet18_file):
+    _, data = resnet18_file
+    settings = make_settings(tmp_path, mirror, {})
+    file = tmp_path / "mine.pth"
+    file.write_bytes(data)
+    url = "/models/resnet18/export.onnx?height=32&width=32"
+    with TestClient(create_app(settings)) as client:
+        before = client.get(url)
+        assert before.status_code == 200 and before.headers["X-Model-Trained"] == "false"
+        assert weights_cli(["import", "resnet18", str(file)], settings=settings) == 0
+        after = client.get(url)  # the small file was cached: not reused for other weights
+        assert after.status_code == 200 and after.headers["X-Model-Trained"] == "true"
+        assert after.content != before.content

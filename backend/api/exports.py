@@ -77,7 +77,8 @@ def export_onnx(
     n, c, h, w = summary.input_shape
     weights = getattr(request.app.state, "weights", None)
     loader = checkpoint_loader(weights) if weights is not None else None
-    result = exporter.onnx(spec, (n, c, h, w), num_classes, loader)
+    version = weights.checkpoint(spec.name) if weights is not None else None  # a stat
+    result = exporter.onnx(spec, (n, c, h, w), num_classes, loader, weights_version=version)
     headers = _attachment(result.filename) | {
         "X-Model-Trained": "true" if result.trained else "false",
         "X-Export-Seconds": f"{result.seconds:.3f}",
