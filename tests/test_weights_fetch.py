@@ -1,6 +1,7 @@
 """python -m backend.weights fetch against a loopback mirror: every way a download can end."""
 
 import hashlib
+import os
 import json
 import threading
 from pathlib import Path
@@ -237,3 +238,48 @@ def test_list_says_what_is_trained_where_from_and_what_is_published(
     run.lines.clear()
     assert run("list") == 0
     assert f"trained (user)  {mirror.url}{name}" in run.text
+
+
+def test_a_second_download_of_the_same_file_is_refused_while_the_first_runs(
+    tmp_path, mirror, simplecnn_file
+):
+    name, data = simplecnn_file
+    mirror.serve(name, data)
+    run = Run(tmp_path, mirror.url, {"simplecnn": (name, len(data))})
+    run.dir.mkdir()
+    import fcntl
+
+    with (run.dir / f".{name}.lock").open("a") as held:  # as the server's download would
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert run("fetch", "simplecnn") == 1
+    assert "is already being downloaded into" in run.text and "wait for that" in run.text
+    assert mirror.requests == []
+    assert run("fetch", "simplecnn") == 0, run.text  # free again
+    assert run.left() == ["simplecnn.json", "simplecnn.pt"]  # the lock file is gone too
+
+
+def test_a_weights_folder_that_cannot_be_made_is_named(tmp_path, mirror):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings = Settings(weights_dir=blocker / "checkpoints", weights_base_url=mirror.url)
+    lines: list[str] = []
+    assert main(["fetch", "vgg16"], settings=settings, out=lines.append) == 1
+    assert lines == [
+        f"vgg16: cannot create the weights folder {blocker / 'checkpoints'}: Not a directory."
+    ]
+    assert mirror.requests == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_folder_it_cannot_write_to_is_named(tmp_path, mirror, simplecnn_file):
+    name, data = simplecnn_file
+    mirror.serve(name, data)
+    run = Run(tmp_path, mirror.url, {"simplecnn": (name, len(data))})
+    run.dir.mkdir()
+    run.dir.chmod(0o500)
+    try:
+        assert run("fetch", "simplecnn") == 1
+    finally:
+        run.dir.chmod(0o700)
+    assert f"cannot write in the weights folder {run.dir}: Permission denied." in run.text
+    assert run.left() == []

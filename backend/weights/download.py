@@ -13,13 +13,15 @@ keeps it, so the next `fetch` resumes.
 Only the standard library speaks HTTP here (urllib), so a mirror needs nothing but static files.
 """
 
+import fcntl
 import hashlib
 import http.client
 import shutil
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,9 +90,53 @@ def fetch(
     try:
         weights_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DownloadError(f"cannot create the weights folder {weights_dir}: {exc}") from exc
+        raise DownloadError(
+            f"cannot create the weights folder {weights_dir}: {exc.strerror or exc}."
+        ) from None
     part = partial_path(weights_dir, source)
-    resumed_from = part.stat().st_size if part.is_file() else 0
+    with _only_download_of(weights_dir / f".{source.file_name}.lock", url):
+        resumed_from = part.stat().st_size if part.is_file() else 0
+        return _fetch_into(part, source, url, resumed_from, progress, stop, free_space,
+                           timeout_s, retries)  # fmt: skip
+
+
+@contextmanager
+def _only_download_of(lock_path: Path, url: str) -> Iterator[None]:
+    """Holds an exclusive lock on `lock_path` (the command and the server, or two commands,
+    must not append to the same partial file), and removes it afterwards."""
+    try:
+        handle = lock_path.open("a")
+    except OSError as exc:
+        raise DownloadError(
+            f"cannot write in the weights folder {lock_path.parent}: {exc.strerror}."
+        ) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DownloadError(
+                f"{url} is already being downloaded into {lock_path.parent} (by the server or "
+                "another command); wait for that download to finish."
+            ) from None
+        try:
+            yield
+        finally:
+            lock_path.unlink(missing_ok=True)
+    finally:
+        handle.close()
+
+
+def _fetch_into(
+    part: Path,
+    source: Source,
+    url: str,
+    resumed_from: int,
+    progress: Progress | None,
+    stop: threading.Event | None,
+    free_space: FreeSpace,
+    timeout_s: float,
+    retries: int,
+) -> Fetched:
     try:
         for attempt in range(retries + 1):
             try:
@@ -114,6 +160,12 @@ def fetch(
         return Fetched(part, url, digest, total, resumed_from)
     except (DownloadInterrupted, KeyboardInterrupt):
         raise  # keep the partial file: the next fetch resumes from it
+    except OSError as exc:  # writing or reading the partial file (a full disk, permissions)
+        part.unlink(missing_ok=True)
+        raise DownloadError(
+            f"cannot write the download into {part.parent}: {exc.strerror or exc}; nothing "
+            "was kept."
+        ) from None
     except BaseException:
         part.unlink(missing_ok=True)
         raise
@@ -162,8 +214,8 @@ def _transfer(
             )
             + "; nothing was kept."
         ) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        reason = getattr(exc, "reason", None) or exc or type(exc).__name__
         if have:  # the connection worked before: a glitch, resume
             raise _Lost(have, None, f"cannot reconnect: {reason}") from None
         raise SourceUnreachableError(
@@ -186,7 +238,7 @@ def _transfer(
                     raise DownloadInterrupted(f"stopped at {have:,} bytes")
                 try:
                     chunk = response.read(CHUNK_BYTES)
-                except (TimeoutError, http.client.IncompleteRead, OSError) as exc:
+                except (TimeoutError, http.client.HTTPException, OSError) as exc:
                     out.flush()
                     raise _Lost(have, total, type(exc).__name__) from None
                 if not chunk:
