@@ -1,8 +1,9 @@
 """python -m backend.weights fetch against a loopback mirror: every way a download can end."""
 
+import fcntl
 import hashlib
-import os
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -247,8 +248,6 @@ def test_a_second_download_of_the_same_file_is_refused_while_the_first_runs(
     mirror.serve(name, data)
     run = Run(tmp_path, mirror.url, {"simplecnn": (name, len(data))})
     run.dir.mkdir()
-    import fcntl
-
     with (run.dir / f".{name}.lock").open("a") as held:  # as the server's download would
         fcntl.flock(held, fcntl.LOCK_EX)
         assert run("fetch", "simplecnn") == 1
