@@ -7,6 +7,7 @@
  */
 
 import * as api from './api.js';
+import { node } from './dom.js';
 
 const POLL_MS = 500;
 const MIB = 1024 * 1024;
@@ -35,13 +36,6 @@ export function progressText(download, size, t) {
   return t('weights.progress', { done, size, percent });
 }
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 export function createWeightsOffer(container, { t, onInstalled = () => {} }) {
   let model = null;
   let offer = { kind: 'none' };
@@ -56,27 +50,27 @@ export function createWeightsOffer(container, { t, onInstalled = () => {} }) {
       return;
     }
     if (offer.kind === 'command') {
-      const code = element('code', 'weights-command', offer.command);
-      container.replaceChildren(element('span', '', t('weights.command', { size: offer.size })), code);
+      const code = node('code', 'weights-command', offer.command);
+      container.replaceChildren(node('span', '', t('weights.command', { size: offer.size })), code);
       return;
     }
     if (offer.kind === 'progress') {
-      const bar = element('progress', 'weights-progress');
+      const bar = node('progress', 'weights-progress');
       bar.max = 1;
       if (offer.download.fraction != null) bar.value = offer.download.fraction;
       bar.setAttribute('aria-label', t('weights.progressLabel', { model: model.title }));
-      const text = element('span', 'weights-progress-text', progressText(offer.download, offer.size, t));
+      const text = node('span', 'weights-progress-text', progressText(offer.download, offer.size, t));
       container.replaceChildren(bar, text);
       return;
     }
-    const button = element('button', 'button small weights-get', t('weights.get', { size: offer.size }));
+    const button = node('button', 'button small weights-get', t('weights.get', { size: offer.size }));
     button.type = 'button';
     button.title = t('weights.getTitle');
     button.addEventListener('click', start);
     const parts = [button];
     if (offer.kind === 'failed') {
       button.textContent = t('weights.retry', { size: offer.size });
-      const error = element('span', 'weights-error', t('weights.failed', { error: offer.error ?? '' }));
+      const error = node('span', 'weights-error', t('weights.failed', { error: offer.error ?? '' }));
       error.setAttribute('role', 'alert');
       parts.unshift(error);
     }
