@@ -19,11 +19,14 @@ from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi, operation_id
+from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.exports.onnx import ExportService
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
+from backend.weights.jobs import DownloadManager
+from backend.weights.sources import load_manifest
 from backend.zoo import get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
@@ -82,8 +85,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = serving.runtime
     app.state.inference = serving.gate
     app.state.image_limits = serving.limits
+    app.state.downloads = DownloadManager(
+        settings.weights_dir,
+        settings.weights_base_url,
+        load_manifest(settings.weights_manifest),
+        is_trained=serving.weights.is_trained,
+    )
     log.info("serving on %s", app.state.device.device)
     yield
+    app.state.downloads.close()  # a download under way stops; its partial file is kept
     serving.close()
 
 
@@ -108,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis_router)
     app.include_router(exports_router)
     app.include_router(predict.router)
+    app.include_router(weights_router)
     frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.

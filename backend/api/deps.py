@@ -14,6 +14,7 @@ from backend.serving.device import DeviceChoice
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
 from backend.serving.weights import WeightStore
+from backend.weights.jobs import DownloadManager
 
 
 def get_settings(request: Request) -> Settings:
@@ -48,6 +49,10 @@ def get_exporter(request: Request) -> ExportService:
     return request.app.state.exporter
 
 
+def get_downloads(request: Request) -> DownloadManager:
+    return request.app.state.downloads
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
 DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
@@ -56,3 +61,4 @@ GateDep = Annotated[InferenceGate, Depends(get_gate)]
 WeightsDep = Annotated[WeightStore, Depends(get_weights)]
 ImageLimitsDep = Annotated[ImageLimits, Depends(get_image_limits)]
 ExporterDep = Annotated[ExportService, Depends(get_exporter)]
+DownloadsDep = Annotated[DownloadManager, Depends(get_downloads)]

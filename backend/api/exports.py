@@ -65,7 +65,10 @@ def export_onnx(
     if summary.warnings:  # SimpleCNN's view(-1, ...) would bake a wrong batch into the file
         raise InputSizeError(summary.warnings[0], field="height")
     n, c, h, w = summary.input_shape
-    result = exporter.onnx(spec, (n, c, h, w), num_classes, checkpoint_loader(weights))
+    version = weights.checkpoint(spec.name)  # a stat: a changed checkpoint is a new export
+    result = exporter.onnx(
+        spec, (n, c, h, w), num_classes, checkpoint_loader(weights), weights_version=version
+    )
     headers = _attachment(result.filename) | {
         "X-Model-Trained": "true" if result.trained else "false",
         "X-Export-Seconds": f"{result.seconds:.3f}",

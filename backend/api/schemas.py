@@ -56,3 +56,33 @@ class ModelInfo(BaseModel):
     descriptions: dict[str, str]
     paper: PaperInfo
     labels: list[str] | None = None
+
+
+class PublishedWeights(BaseModel):
+    file: str = Field(description="The published file name; it carries its SHA-256 prefix.")
+    size_bytes: int
+    size_label: str = Field(description="The size as people read it, e.g. '528 MB'.")
+
+
+class DownloadInfo(BaseModel):
+    model: str
+    state: str = Field(description="idle, running, done or failed.")
+    bytes_done: int
+    bytes_total: int | None = None
+    fraction: float | None = None
+    size_label: str | None = None
+    error: str | None = Field(None, description="Why it failed; nothing was kept.")
+
+
+class WeightsEntry(BaseModel):
+    model: str
+    trained: bool
+    weights: str | None = Field(description="'user' (WEIGHTS_DIR), 'shipped' or null (random).")
+    published: PublishedWeights | None = Field(description="Published weights that fit, if any.")
+    command: str | None = Field(description="The command that fetches them on the server.")
+    download: DownloadInfo | None
+
+
+class WeightsListing(BaseModel):
+    downloads_allowed: bool = Field(description="Whether POST /weights/{name}/download works.")
+    models: list[WeightsEntry]

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import torch
@@ -101,9 +101,12 @@ class ExportService:
         input_shape: tuple[int, int, int, int],
         num_classes: int | None,
         load_weights: WeightsLoader | None = None,
+        weights_version: Hashable = None,
     ) -> OnnxExport:
-        """The model's ONNX file; the caller has checked that it accepts `input_shape`."""
-        key = (spec.name, input_shape, num_classes, load_weights is not None)
+        """The model's ONNX file; the caller has checked that it accepts `input_shape`.
+        `weights_version` names the checkpoint `load_weights` would load (a cached file made
+        from other weights, before a checkpoint was added or replaced, is not reused)."""
+        key = (spec.name, input_shape, num_classes, load_weights is not None, weights_version)
         cached = self._cached(key)
         if cached is not None:
             return cached

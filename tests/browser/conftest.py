@@ -6,6 +6,7 @@ compare what it shows with what the API answers. They are skipped, with the reas
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,11 +37,17 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright")
 
 
+@contextmanager
+def app_server(log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free loopback port (settings from `env` on top of ours)."""
+    with running_server(env=env, log_path=log_path, timeout_s=60) as server:
+        yield server.base_url
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
-    with running_server(log_path=log, timeout_s=60) as server:
-        yield server.base_url
+    with app_server(tmp_path_factory.mktemp("server") / "uvicorn.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
