@@ -11,7 +11,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
-from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps, SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
@@ -19,13 +18,17 @@ from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
-from backend.api.openapi import install_openapi
+from backend.api.openapi import install_openapi, operation_id
 from backend.api.training import router as training_router
+from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
+from backend.exports.onnx import ExportService
 from backend.lab.service import Lab
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
+from backend.weights.jobs import DownloadManager
+from backend.weights.sources import load_manifest
 from backend.zoo import get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
@@ -84,12 +87,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = serving.runtime
     app.state.inference = serving.gate
     app.state.image_limits = serving.limits
+    app.state.downloads = DownloadManager(
+        settings.weights_dir,
+        settings.weights_base_url,
+        load_manifest(settings.weights_manifest),
+        is_trained=serving.weights.is_trained,
+    )
     lab = await asyncio.to_thread(Lab, settings)  # reads the runs kept in RUNS_DIR
     serving.weights.add_lookup(lab.checkpoint)  # a finished run's model serves its weights
     app.state.lab = lab
     log.info("serving on %s", app.state.device.device)
     yield
     await asyncio.to_thread(lab.close)  # runs still training end as `interrupted`
+    app.state.downloads.close()  # a download under way stops; its partial file is kept
     serving.close()
 
 
@@ -103,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -114,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports_router)
     app.include_router(predict.router)
     app.include_router(training_router)
+    app.include_router(weights_router)
     frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.

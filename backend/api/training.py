@@ -12,10 +12,11 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
+from backend.api.deps import LabDep
 from backend.api.schemas import ErrorResponse
 from backend.errors import ExplorerError, RunStateError
 from backend.lab.datasets import LAB_DATASETS, check_available
@@ -30,13 +31,6 @@ STREAM_S = 25.0
 POLL_S = 0.2
 KEEP_ALIVE_S = 10.0
 RECONNECT_MS = 500
-
-
-def get_lab(request: Request) -> Lab:
-    return request.app.state.lab
-
-
-LabDep = Annotated[Lab, Depends(get_lab)]
 
 
 class RunInfo(RunRecord):

@@ -219,4 +219,8 @@ class Lab:
         if record is None:
             return None
         path = self.store.checkpoint_path(record.id)
-        return Checkpoint(name, path, "run") if path.is_file() else None
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return Checkpoint(name, path, "run", (st.st_ino, st.st_size, st.st_mtime_ns))

@@ -5,29 +5,21 @@
  */
 
 import * as api from './api.js';
+import { $, node, svg as svgEl } from './dom.js';
 import { accuracyChart, duration, lossChart } from './train-chart.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f'];
 const ENDED = new Set(['done', 'failed', 'cancelled', 'interrupted']);
 const TRAINABLE = ['simplecnn', 'stack8-relu', 'stack8-sigmoid', 'resnet18', 'resnet34', 'plain18', 'plain34'];
 
+/** An HTML element with these attributes and text. */
 function el(tag, attrs = {}, text = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
-function svgEl(tag, attrs = {}, text = null) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== null) node.textContent = text;
-  return node;
+  const element = node(tag, null, text);
+  for (const [k, v] of Object.entries(attrs)) element.setAttribute(k, v);
+  return element;
 }
 
 export function createTrainPanel({ t, onUseWeights }) {
-  const $ = (id) => document.getElementById(id);
   const form = $('train-form');
   const runs = new Map(); // id -> record (with curves)
   const shown = new Set(); // ids overlaid on the chart
