@@ -9,7 +9,8 @@ from backend.analysis.summary import ModelSummary, SummaryParams
 from backend.analysis.transfer import resolve_freeze
 from backend.api.deps import SummariesDep
 from backend.api.schemas import ErrorResponse, ModelInfo, PaperInfo
-from backend.zoo import ModelSpec, all_specs, get_spec
+from backend.architectures import spec_of
+from backend.zoo import ModelSpec, all_specs, get_spec, model_names
 
 router = APIRouter(prefix="/models", tags=["models"])
 
@@ -22,6 +23,7 @@ def is_trained(request: Request, name: str) -> bool:
 
 
 def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
+    custom = spec.name not in model_names()
     return ModelInfo(
         name=spec.name,
         title=spec.title,
@@ -34,6 +36,8 @@ def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
         description=spec.description.get(lang, spec.description["en"]),
         descriptions=dict(spec.description),
         paper=PaperInfo(**vars(spec.paper)),
+        custom=custom,
+        architecture=spec_of(spec.name),
     )
 
 

@@ -5,6 +5,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from backend.api.architectures import SPEC_COMPONENTS
+
 ERROR_SCHEMA = {
     "title": "ErrorResponse",
     "type": "object",
@@ -36,6 +38,7 @@ def install_openapi(app: FastAPI) -> None:
         )
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas["Error"] = ERROR_SCHEMA
+        schemas.update(SPEC_COMPONENTS)  # POST /architectures' body (a discriminated union)
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
         for path_item in schema.get("paths", {}).values():
