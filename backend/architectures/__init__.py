@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import torch
-
 from backend.architectures import naming
-from backend.architectures.build import build_module, model_spec
+from backend.architectures.build import model_spec
 from backend.architectures.codegen import identity_block_code, spec_code
 from backend.architectures.limits import (
     ArchitectureLimits,
@@ -63,13 +61,12 @@ def limits() -> ArchitectureLimits:
 
 
 def check(spec: ArchitectureSpec, limits: ArchitectureLimits) -> Architecture:
-    """Limits, then shapes, then mult-adds and parameters (on `meta`); names the spec."""
+    """Limits, then shapes, then mult-adds and parameters; names the spec. Nothing is built:
+    the counts come from the layers' formulas (limits.py)."""
     check_limits(spec, limits)
     output_shape, mult_adds = shapes_and_mult_adds(spec)
     check_mult_adds(spec, mult_adds, limits)
-    with torch.device("meta"):
-        model = build_module(spec)
-    params = check_params(spec, model, limits)
+    params = check_params(spec, limits)
     return Architecture(naming.encode(spec), spec, params, mult_adds, output_shape)
 
 

@@ -1,14 +1,13 @@
 """What a custom network may be: list lengths, widths, classes, input size, then whether its
 maps survive every pool at its input size, then its parameters and mult-adds.
 
-Checked in that order, cheapest first, so a request can never make the server build (even on
-the `meta` device) or summarise something over a limit. Shapes and mult-adds are computed
-here by the same formulas as the layers (no tensors), parameters by building on `meta`.
+Checked in that order, cheapest first, so a request can never make the server build or
+summarise something over a limit. Shapes, mult-adds and parameters are computed here by the
+layers' own formulas, without building anything (tests hold them to models built in plain
+torch).
 """
 
 from dataclasses import dataclass
-
-import torch
 
 from backend.architectures.specs import (
     MAIN_LIST,
@@ -250,9 +249,72 @@ def check_mult_adds(spec: ArchitectureSpec, mult_adds: int, limits: Architecture
         )
 
 
-def check_params(spec: ArchitectureSpec, model: torch.nn.Module, limits: ArchitectureLimits) -> int:
-    """Parameters of the model (built on `meta`) within the limit; returns the count."""
-    params = sum(p.numel() for p in model.parameters())
+def param_count(spec: ArchitectureSpec) -> int:
+    """Parameters (weights and biases; BatchNorm's running statistics are buffers), by the
+    layers' formulas: equal to the built model's count (tests check it against plain torch)
+    and ~0.01 ms where building VGG16 on `meta` takes 15-25 ms, which would double a custom
+    network's cold summary (bench/bench_custom.py)."""
+    if isinstance(spec, VGGSpec):
+        return _vgg_params(spec)
+    if isinstance(spec, ResNetSpec):
+        return _resnet_params(spec)
+    if isinstance(spec, SimpleCNNSpec):
+        return _simplecnn_params(spec)
+    return _alexnet_params(spec)
+
+
+def _linear(n_in: int, n_out: int) -> int:
+    return n_in * n_out + n_out
+
+
+def _vgg_params(spec: VGGSpec) -> int:
+    c, total = spec.in_channels, 0
+    for v in spec.cfg:
+        if isinstance(v, int):
+            total += 9 * c * v + v + (2 * v if spec.batch_norm else 0)
+            c = v
+    width = c * 7 * 7
+    for h in [*spec.classifier, spec.num_classes]:
+        total += _linear(width, h)
+        width = h
+    return total
+
+
+def _resnet_params(spec: ResNetSpec) -> int:
+    w0 = spec.widths[0]
+    kernel = 9 if spec.stem == "cifar" else 49
+    total, c = kernel * spec.in_channels * w0 + 2 * w0, w0  # conv1 (no bias) + bn1
+    for i, (blocks, w) in enumerate(zip(spec.blocks, spec.widths, strict=True)):
+        total += 9 * c * w + 9 * w * w + 4 * w  # first block: two convs, two BatchNorms
+        if spec.skip and (i > 0 or c != w):
+            total += c * w + 2 * w  # the 1×1 downsample and its BatchNorm
+        total += (blocks - 1) * (18 * w * w + 4 * w)
+        c = w
+    return total + _linear(c, spec.num_classes)
+
+
+def _simplecnn_params(spec: SimpleCNNSpec) -> int:
+    (c, side, _), _ = _simplecnn(spec)
+    total, cin = 0, spec.in_channels
+    for w in spec.channels:
+        total += 9 * cin * w + w
+        cin = w
+    return total + _linear(c * side * side, spec.hidden) + _linear(spec.hidden, spec.num_classes)
+
+
+def _alexnet_params(spec: AlexNetSpec) -> int:
+    c1, c2, c3, c4, c5 = spec.widths
+    g2, g4, g5 = spec.groups
+    side = alexnet_feature_side(spec.input_size)
+    convs = 121 * spec.in_channels * c1 + 25 * c1 // g2 * c2 + 9 * c2 * c3
+    convs += 9 * c3 // g4 * c4 + 9 * c4 // g5 * c5 + c1 + c2 + c3 + c4 + c5
+    head = _linear(c5 * side * side, 4096) + _linear(4096, 4096) + _linear(4096, spec.num_classes)
+    return convs + head
+
+
+def check_params(spec: ArchitectureSpec, limits: ArchitectureLimits) -> int:
+    """Parameters within the limit; returns the count."""
+    params = param_count(spec)
     if params > limits.max_params:
         raise _fail(
             MAIN_LIST[spec.family],

@@ -4,6 +4,7 @@ is built; limits come from Settings."""
 from typing import Any
 
 import pytest
+import torch
 from fastapi.testclient import TestClient
 
 from backend import architectures
@@ -155,11 +156,15 @@ def test_limits_come_from_settings() -> None:
         architectures.install(ArchitectureLimits())  # the other tests' app uses the defaults
 
 
-def test_limits_are_checked_before_the_network_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    built = []
-    monkeypatch.setattr(architectures, "build_module", lambda spec: built.append(spec))
+def test_checking_a_spec_builds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_layers(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a layer was built while checking a spec")
+
+    monkeypatch.setattr(torch.nn.Conv2d, "__init__", no_layers)
+    monkeypatch.setattr(torch.nn.Linear, "__init__", no_layers)
     with pytest.raises(InvalidArchitectureError, match="mult-adds"):
         architectures.validate({"family": "vgg", "cfg": [4096] * 64})
     with pytest.raises(InvalidArchitectureError, match="cfg\\[1\\] 'M'"):
         architectures.validate({"family": "vgg", "cfg": [8, "M"], "input_size": 1})
-    assert built == []
+    assert architectures.validate({"family": "resnet"}).params == 11_173_962
+    assert architectures.validate({"family": "alexnet", "groups": [2, 2, 2]}).params == 60_965_224
