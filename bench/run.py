@@ -18,8 +18,8 @@ import torch
 from backend.config import Settings
 from bench import (
     bench_choices,
-    bench_custom,
     bench_config,
+    bench_custom,
     bench_load,
     bench_memory,
     bench_predict,
