@@ -82,24 +82,29 @@ def dataset_for(spec: ArchitectureSpec) -> Dataset:
     return replace(base, input_shape=shape, num_classes=spec.num_classes)
 
 
-def _summary_of(spec: ArchitectureSpec) -> str:
+def _summary_of(spec: ArchitectureSpec) -> tuple[str, str]:
+    """A few words on what the network is, in English and Korean."""
     if isinstance(spec, VGGSpec):
         convs = sum(1 for v in spec.cfg if v != "M")
         pools = len(spec.cfg) - convs
         bn = ", BatchNorm" if spec.batch_norm else ""
-        return f"{convs} conv, {pools} pool{bn}"
+        return f"{convs} conv, {pools} pool{bn}", f"합성곱 {convs}개, 풀링 {pools}개{bn}"
     if isinstance(spec, ResNetSpec):
-        plain = ", no skip" if not spec.skip else ""
-        return f"{'-'.join(map(str, spec.blocks))} blocks{plain}"
+        blocks = "-".join(map(str, spec.blocks))
+        if spec.skip:
+            return f"{blocks} blocks", f"블록 {blocks}"
+        return f"{blocks} blocks, no skip", f"블록 {blocks}, skip connection 없음"
     if isinstance(spec, SimpleCNNSpec):
-        return f"{len(spec.channels)} conv stages"
-    return "-".join(map(str, spec.widths))
+        n = len(spec.channels)
+        return f"{n} conv stages", f"합성곱 단계 {n}개"
+    widths = "-".join(map(str, spec.widths))
+    return widths, widths
 
 
 def model_spec(name: str, spec: ArchitectureSpec) -> ModelSpec:
     """The registry entry of a custom network (never registered: resolved from its name)."""
     family = TITLES[spec.family]
-    what = _summary_of(spec)
+    what, what_ko = _summary_of(spec)
     return ModelSpec(
         name=name,
         title=f"Custom {family} ({what})",
@@ -112,7 +117,7 @@ def model_spec(name: str, spec: ArchitectureSpec) -> ModelSpec:
             f"{spec.in_channels}×{spec.input_size}×{spec.input_size} input, "
             f"{spec.num_classes} classes). Its weights are random: it has never been trained, "
             "so its predictions mean nothing yet.",
-            "ko": f"에디터에서 만든 사용자 정의 {family} ({what}, {spec.activation}, 입력 "
+            "ko": f"에디터에서 만든 사용자 정의 {family} ({what_ko}, {spec.activation}, 입력 "
             f"{spec.in_channels}×{spec.input_size}×{spec.input_size}, 클래스 "
             f"{spec.num_classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 "
             "없음.",
