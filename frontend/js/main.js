@@ -14,7 +14,7 @@ import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
 import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
-import { createEditor, FAMILY_ORIGINAL } from './editor/index.js';
+import { createEditor } from './editor/index.js';
 import { createFeatureMaps } from './featuremaps.js';
 import { formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
@@ -178,14 +178,6 @@ async function selectModel(name) {
   return true;
 }
 
-/** "Edit a copy": the editor on this model's spec, measured against the zoo model it copies. */
-function openEditor(model) {
-  if (!model?.architecture) return;
-  const fromName = model.custom ? FAMILY_ORIGINAL[model.family] : model.name;
-  const from = store.get().models.find((m) => m.name === fromName) ?? model;
-  editor.open(model, from);
-}
-
 function toggleCollapsed(name) {
   const collapsed = new Set(store.get().collapsed);
   if (collapsed.has(name)) collapsed.delete(name);
@@ -320,7 +312,7 @@ $('lang-toggle').addEventListener('click', () => {
   store.set({ lang: setLanguage(getLanguage() === 'en' ? 'ko' : 'en') });
 });
 
-$('edit-copy').addEventListener('click', () => openEditor(store.get().model));
+$('edit-copy').addEventListener('click', () => editor.openCopy(store.get().model, store.get().models));
 $('editor-close').addEventListener('click', () => editor.close());
 
 $('ctl-reset').addEventListener('click', () => {
@@ -389,7 +381,7 @@ async function start() {
     const wanted = decodeURIComponent(location.hash.slice(1));
     // A custom network's name holds the whole network: the link opens it, editor and all.
     const shown = wanted && (await selectModel(wanted));
-    if (shown && store.get().model?.custom) openEditor(store.get().model);
+    if (shown && store.get().model?.custom) editor.openCopy(store.get().model, store.get().models);
     if (!shown) {
       const linkError = store.get().summaryError; // a link to a network that is not valid
       await selectModel(models[0].name);

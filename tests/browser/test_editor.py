@@ -79,6 +79,10 @@ def test_edit_a_copy_of_vgg16(session: Session, api) -> None:
     assert totals_params(session) == f"{expected['totals']['params']:,}"
     assert page.locator("#model-badge").text_content() == "random weights"
     session.screenshot("editor-after-reload")
+    # The compare tab puts the custom network beside AlexNet and VGG16.
+    page.click("#tab-compare")
+    page.wait_for_selector(f'#compare-table th[data-model="{SHORT}"]')
+    assert page.locator('#compare-table th[data-model="vgg16"]').count() == 1
     assert session.problems.unexpected(allowed_statuses=(422,)) == []
 
 

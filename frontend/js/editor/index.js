@@ -15,7 +15,7 @@ import { createEditorForm } from './form.js';
 
 const DELAY_MS = 400;
 // The zoo model a custom network is measured against when the page opens on its link.
-export const FAMILY_ORIGINAL = { vgg: 'vgg16', resnet: 'resnet18', simplecnn: 'simplecnn', alexnet: 'alexnet' };
+const FAMILY_ORIGINAL = { vgg: 'vgg16', resnet: 'resnet18', simplecnn: 'simplecnn', alexnet: 'alexnet' };
 
 export function createEditor({ t, onNetwork }) {
   const panel = $('editor');
@@ -106,6 +106,12 @@ export function createEditor({ t, onNetwork }) {
       form.show(model.architecture);
       loadOriginal(from ?? model);
       $('editor-code').href = `models/${encodeURIComponent(model.name)}/code`;
+    },
+    /** "Edit a copy" of `model` (zoo or custom), measured against the zoo model it copies. */
+    openCopy(model, models) {
+      if (!model?.architecture) return;
+      const fromName = model.custom ? FAMILY_ORIGINAL[model.family] : model.name;
+      this.open(model, models.find((m) => m.name === fromName) ?? model);
     },
     close() {
       clearTimeout(timer);
