@@ -10,8 +10,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from backend import architectures
-from backend.api.models import is_trained
-from backend.api.schemas import ErrorResponse
+from backend.api.deps import WeightsDep
+from backend.api.schemas import NOT_FOUND, error
 from backend.architectures.specs import SPEC_ADAPTER, normalised
 from backend.errors import InvalidArchitectureError, RequestTooLargeError
 from backend.zoo import get_spec
@@ -95,12 +95,11 @@ def links(name: str) -> dict[str, str]:
         }
     },
     responses={
-        413: {"model": ErrorResponse, "description": "A body over 256 KiB."},
-        422: {
-            "model": ErrorResponse,
-            "description": "A spec that is malformed, over a limit, or cannot run at its "
-            "input size; `field` names the field (`cfg[13]`).",
-        },
+        413: error("A body over 256 KiB."),
+        422: error(
+            "A spec that is malformed, over a limit, or cannot run at its input size; `field` "
+            "names the field (`cfg[13]`)."
+        ),
     },
 )
 async def create_architecture(request: Request) -> ArchitectureAnswer:
@@ -128,15 +127,15 @@ async def create_architecture(request: Request) -> ArchitectureAnswer:
     response_class=PlainTextResponse,
     responses={
         200: {"content": {"text/x-python": {}}, "description": "A self-contained Python file."},
-        404: {"model": ErrorResponse, "description": "Unknown model name."},
-        422: {"model": ErrorResponse, "description": "A custom name that is not valid."},
+        **NOT_FOUND,
+        422: error("A custom network name that is not valid; `field` says why."),
     },
 )
-def get_code(name: str, request: Request) -> PlainTextResponse:
+def get_code(name: str, weights: WeightsDep) -> PlainTextResponse:
     """The model as PyTorch code in the seed's style, with the server's parameter names and
     shapes (`cfg` + `make_layers` for VGG, `BasicBlock` + `ResNet` for ResNet)."""
     model = get_spec(name)
-    code = architectures.model_code(model, trained=is_trained(request, name))
+    code = architectures.model_code(model, trained=weights.is_trained(name))
     filename = f"{name}.py" if len(name) <= 100 else f"{name.split('.')[0]}_custom.py"
     return PlainTextResponse(
         code,

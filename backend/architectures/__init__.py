@@ -21,8 +21,8 @@ from backend.architectures.limits import (
     shapes_and_mult_adds,
 )
 from backend.architectures.specs import ArchitectureSpec, normalised, parse_spec
-from backend.architectures.zoo_specs import ZOO_SPECS
-from backend.errors import InvalidArchitectureError
+from backend.architectures.zoo_specs import ADAPTIVE_POOL, CODE_ONLY_SPECS, ZOO_SPECS
+from backend.errors import InvalidArchitectureError, InvalidParameterError
 from backend.zoo.registry import ModelSpec, register_resolver
 
 __all__ = [
@@ -121,11 +121,14 @@ register_resolver(resolve)
 
 def model_code(model: ModelSpec, trained: bool = False) -> str:
     """GET /models/{name}/code: the model as a self-contained Python file in the seed's style."""
-    if model.name in ZOO_SPECS:
-        spec = parse_spec(ZOO_SPECS[model.name])
-    elif naming.looks_custom(model.name):
-        spec = from_name(model.name).spec
-    else:  # the seed's standalone residual block, the one zoo entry no family describes
+    name = model.name
+    if name in ZOO_SPECS or name in CODE_ONLY_SPECS:
+        spec = parse_spec(ZOO_SPECS.get(name) or CODE_ONLY_SPECS[name])
+    elif naming.looks_custom(name):
+        spec = from_name(name).spec
+    elif name == "basicblock":  # the seed's standalone residual block: no family describes it
         channels, side, _ = model.default_input_shape
-        return identity_block_code(model.name, channels, side)
-    return spec_code(spec, model.title, model.name, trained)
+        return identity_block_code(name, channels, side)
+    else:  # a zoo model added without a spec here: say so rather than write wrong code
+        raise InvalidParameterError(f"There is no generated code for {name} yet.", model=name)
+    return spec_code(spec, model.title, name, trained, adaptive_pool=name in ADAPTIVE_POOL)

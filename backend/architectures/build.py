@@ -14,6 +14,7 @@ from backend.architectures.specs import (
     SimpleCNNSpec,
     VGGSpec,
 )
+from backend.i18n import bilingual
 from backend.zoo.alexnet import AlexNet
 from backend.zoo.catalog import ALEXNET, LENET, RESNET, VGG
 from backend.zoo.datasets import CIFAR10, IMAGENET, MNIST, Dataset
@@ -82,45 +83,43 @@ def dataset_for(spec: ArchitectureSpec) -> Dataset:
     return replace(base, input_shape=shape, num_classes=spec.num_classes)
 
 
-def _summary_of(spec: ArchitectureSpec) -> tuple[str, str]:
-    """A few words on what the network is, in English and Korean."""
+def _title_and_text(spec: ArchitectureSpec) -> tuple[str, str, dict[str, object]]:
+    """The title's few words, the description's key in backend/i18n and its values."""
+    values: dict[str, object] = {
+        "activation": spec.activation,
+        "shape": f"{spec.in_channels}×{spec.input_size}×{spec.input_size}",
+        "classes": spec.num_classes,
+    }
     if isinstance(spec, VGGSpec):
         convs = sum(1 for v in spec.cfg if v != "M")
         pools = len(spec.cfg) - convs
         bn = ", BatchNorm" if spec.batch_norm else ""
-        return f"{convs} conv, {pools} pool{bn}", f"합성곱 {convs}개, 풀링 {pools}개{bn}"
+        values.update(convs=convs, pools=pools, bn=bn)
+        return f"{convs} conv, {pools} pool{bn}", "custom.vgg", values
     if isinstance(spec, ResNetSpec):
         blocks = "-".join(map(str, spec.blocks))
+        values.update(blocks=blocks)
         if spec.skip:
-            return f"{blocks} blocks", f"블록 {blocks}"
-        return f"{blocks} blocks, no skip", f"블록 {blocks}, skip connection 없음"
+            return f"{blocks} blocks", "custom.resnet", values
+        return f"{blocks} blocks, no skip", "custom.resnet_plain", values
     if isinstance(spec, SimpleCNNSpec):
-        n = len(spec.channels)
-        return f"{n} conv stages", f"합성곱 단계 {n}개"
+        values.update(stages=len(spec.channels))
+        return f"{len(spec.channels)} conv stages", "custom.simplecnn", values
     widths = "-".join(map(str, spec.widths))
-    return widths, widths
+    values.update(widths=widths)
+    return widths, "custom.alexnet", values
 
 
 def model_spec(name: str, spec: ArchitectureSpec) -> ModelSpec:
     """The registry entry of a custom network (never registered: resolved from its name)."""
-    family = TITLES[spec.family]
-    what, what_ko = _summary_of(spec)
+    what, key, values = _title_and_text(spec)
     return ModelSpec(
         name=name,
-        title=f"Custom {family} ({what})",
+        title=f"Custom {TITLES[spec.family]} ({what})",
         family=spec.family,
         builder=partial(build_module, spec),
         dataset=dataset_for(spec),
         paper=PAPERS[spec.family],
-        description={
-            "en": f"A custom {family} made in the editor ({what}, {spec.activation}, "
-            f"{spec.in_channels}×{spec.input_size}×{spec.input_size} input, "
-            f"{spec.num_classes} classes). Its weights are random: it has never been trained, "
-            "so its predictions mean nothing yet.",
-            "ko": f"에디터에서 만든 사용자 정의 {family} ({what_ko}, {spec.activation}, 입력 "
-            f"{spec.in_channels}×{spec.input_size}×{spec.input_size}, 클래스 "
-            f"{spec.num_classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 "
-            "없음.",
-        },
+        description=bilingual(key, **values),
         input_shape=(spec.in_channels, spec.input_size, spec.input_size),
     )

@@ -233,13 +233,14 @@ def _simplecnn(spec: SimpleCNNSpec) -> list[str]:
     ]
 
 
-def _alexnet(spec: AlexNetSpec) -> list[str]:
+def _alexnet(spec: AlexNetSpec, adaptive_pool: bool = False) -> list[str]:
     from backend.zoo.alexnet import alexnet_feature_side
 
     act = MODULE_ACT[spec.activation]
     c1, c2, c3, c4, c5 = spec.widths
     g2, g4, g5 = (f", groups={g}" if g != 1 else "" for g in spec.groups)
-    side = alexnet_feature_side(spec.input_size)
+    side = 6 if adaptive_pool else alexnet_feature_side(spec.input_size)
+    avgpool = ["        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))"] if adaptive_pool else []
     return [
         "class AlexNet(nn.Module):",
         f"    def __init__(self, num_classes={spec.num_classes}):",
@@ -259,6 +260,7 @@ def _alexnet(spec: AlexNetSpec) -> list[str]:
         f"            {act},",
         "            nn.MaxPool2d(kernel_size=3, stride=2),",
         "        )",
+        *avgpool,
         "        self.classifier = nn.Sequential(",
         "            nn.Dropout(),",
         f"            nn.Linear({c5} * {side} * {side}, 4096),",
@@ -271,6 +273,7 @@ def _alexnet(spec: AlexNetSpec) -> list[str]:
         "",
         "    def forward(self, x):",
         "        x = self.features(x)",
+        *(["        x = self.avgpool(x)"] if adaptive_pool else []),
         "        x = torch.flatten(x, 1)",
         "        x = self.classifier(x)",
         "        return x",
@@ -280,7 +283,13 @@ def _alexnet(spec: AlexNetSpec) -> list[str]:
     ]
 
 
-def spec_code(spec: ArchitectureSpec, title: str, name: str, trained: bool = False) -> str:
+def spec_code(
+    spec: ArchitectureSpec,
+    title: str,
+    name: str,
+    trained: bool = False,
+    adaptive_pool: bool = False,  # AlexNet as torchvision writes it (alexnet_torchvision)
+) -> str:
     if isinstance(spec, VGGSpec):
         body = _vgg(spec)
     elif isinstance(spec, ResNetSpec):
@@ -288,7 +297,7 @@ def spec_code(spec: ArchitectureSpec, title: str, name: str, trained: bool = Fal
     elif isinstance(spec, SimpleCNNSpec):
         body = _simplecnn(spec)
     else:
-        body = _alexnet(spec)
+        body = _alexnet(spec, adaptive_pool)
     return "\n".join([*_header(title, name, trained), "", *body])
 
 

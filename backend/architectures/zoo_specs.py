@@ -15,4 +15,17 @@ ZOO_SPECS: dict[str, dict[str, Any]] = {
     "resnet34": {"family": "resnet", "blocks": [3, 4, 6, 3]},
     "plain18": {"family": "resnet", "blocks": [2, 2, 2, 2], "skip": False},
     "plain34": {"family": "resnet", "blocks": [3, 4, 6, 3], "skip": False},
+    "resnet18_imagenet": {
+        "family": "resnet",
+        "blocks": [2, 2, 2, 2],
+        "stem": "imagenet",
+        "num_classes": 1000,
+        "input_size": 224,
+    },
 }
+# Zoo models outside the editor's families whose code the generator still writes: torchvision's
+# AlexNet ("one weird trick" widths, then a 6×6 adaptive pool the seed's AlexNet does not have).
+CODE_ONLY_SPECS: dict[str, dict[str, Any]] = {
+    "alexnet_torchvision": {"family": "alexnet", "widths": [64, 192, 384, 256, 256]},
+}
+ADAPTIVE_POOL = {"alexnet_torchvision"}

@@ -8,6 +8,7 @@ from PIL import Image
 
 from backend.config import Settings
 from backend.main import create_app
+from backend.zoo import model_names
 from tests.helpers_images import digit, encode, png
 
 RESNET = {"family": "resnet", "blocks": [1, 1, 1], "widths": [8, 16, 32], "num_classes": 7}
@@ -47,14 +48,16 @@ def test_model_info_says_custom_random_and_carries_the_spec(
     assert info["labels"] == [f"class {i}" for i in range(7)]  # CIFAR-10's ten do not fit seven
     assert "random" in info["descriptions"]["en"] and "무작위" in info["descriptions"]["ko"]
     zoo = {m["name"]: m for m in client.get("/models").json()}
-    assert resnet_name not in zoo and len(zoo) == 12
+    assert resnet_name not in zoo and list(zoo) == model_names()  # the zoo only
     assert zoo["vgg16"]["custom"] is False and zoo["vgg16"]["architecture"]["cfg"][:3] == [
         64,
         64,
         "M",
     ]
     assert zoo["plain18"]["architecture"]["skip"] is False
+    assert zoo["resnet18_imagenet"]["architecture"]["stem"] == "imagenet"
     assert zoo["basicblock"]["architecture"] is None
+    assert zoo["alexnet_torchvision"]["architecture"] is None  # an adaptive pool: no family has one
 
 
 def test_summary_receptive_field_compare_and_downloads(

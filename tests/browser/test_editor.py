@@ -60,8 +60,7 @@ def test_edit_a_copy_of_vgg16(session: Session, api) -> None:
     error = page.locator('#editor [data-group~="cfg"] > .field-error')
     error.wait_for(state="visible")
     assert error.text_content() == (
-        "cfg[8] 'M': the map is already 1×1 at a 224 px input; remove a pool or use a "
-        "larger input."
+        "cfg[8] 'M': the map is already 1×1 at a 224 px input; remove a pool or use a larger input."
     )
     assert "invalid" in (page.locator('#editor .chip[data-index="8"]').get_attribute("class") or "")
     # The diagram keeps the last valid network.
