@@ -176,7 +176,7 @@ def _sentence(exc: ValidationError, family: Any) -> tuple[str, str]:
 
 def parse_spec(data: Any) -> ArchitectureSpec:
     """Untrusted JSON -> a spec with every default filled in; InvalidArchitectureError naming
-    the field otherwise (structure and types only: see limits.validate for the rest)."""
+    the field otherwise (structure and types only: limits.py checks the rest)."""
     family = data.get("family") if isinstance(data, dict) else None
     try:
         return SPEC_ADAPTER.validate_python(data)
