@@ -106,3 +106,16 @@ def test_resnet_stages_and_skip_in_korean(session: Session, api) -> None:
     assert "widths[1]: 5,000 is over the limit of 4,096" in (error.text_content() or "")
     session.screenshot("editor-resnet-ko")
     assert session.problems.unexpected(allowed_statuses=(422,)) == []
+
+
+def test_a_link_to_a_custom_network_on_a_phone(phone: Session) -> None:
+    phone.open("simplecnn.16-32~h64~tanh")
+    page = phone.page
+    page.wait_for_selector("#editor:not([hidden]) .chip")
+    assert page.locator("#model-title").text_content() == "Custom SimpleCNN (2 conv stages)"
+    assert page.locator("#editor .chip").count() == 2
+    assert page.locator("#editor-activation").input_value() == "tanh"
+    assert page.locator("#draw-area").is_visible()  # one grey channel: drawn digits, like MNIST
+    page.locator("#editor").scroll_into_view_if_needed()
+    phone.screenshot("editor-phone")
+    assert phone.problems.unexpected() == []
