@@ -27,7 +27,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-import backend.lab.architectures  # noqa: F401  (the lab's own specs resolve in a child too)
+import backend.architectures
+import backend.lab.architectures  # noqa: F401  (and the lab's own specs)
 from backend.lab.datasets import LAB_DATASETS, load_split, subset
 from backend.lab.settings import RunSettings
 from backend.serving.device import resolve_device

@@ -61,15 +61,19 @@ class ModelSpec:
 
 
 _REGISTRY: dict[str, ModelSpec] = {}
-# Names made at run time (a training run's `run-<id>`, a user's architecture): asked in order
-# after the registry; each returns the spec or None when the name is not one of its own.
+# Consulted, in order, for a name that is not registered: each returns the spec the name
+# describes or None. `backend.architectures` installs one for the editor's custom networks,
+# whose names carry their whole specification, so no server state is needed to resolve them;
+# the training lab installs one for its finished runs (`run-<id>`).
 Resolver = Callable[[str], ModelSpec | None]
 _RESOLVERS: list[Resolver] = []
 
 
 def register_resolver(resolver: Resolver) -> Callable[[], None]:
-    """Adds a resolver; returns the function that removes it again (an app shutting down)."""
-    _RESOLVERS.append(resolver)
+    """Adds a resolver (once); returns the function that removes it again (an app shutting
+    down, like the training lab's)."""
+    if resolver not in _RESOLVERS:
+        _RESOLVERS.append(resolver)
 
     def unregister() -> None:
         if resolver in _RESOLVERS:
@@ -86,10 +90,12 @@ def register(spec: ModelSpec) -> ModelSpec:
 
 
 def get_spec(name: str) -> ModelSpec:
+    """The registered model, else the one a resolver reads from the name (a resolver may raise
+    a domain error saying why a name it recognises is not a valid network)."""
     spec = _REGISTRY.get(name)
     if spec is not None:
         return spec
-    for resolver in list(_RESOLVERS):
+    for resolver in list(_RESOLVERS):  # a copy: a lab may unregister meanwhile
         spec = resolver(name)
         if spec is not None:
             return spec
@@ -97,6 +103,7 @@ def get_spec(name: str) -> ModelSpec:
 
 
 def model_names() -> list[str]:
+    """The registered (zoo) models only; resolved names are not listed."""
     return list(_REGISTRY)
 
 

@@ -261,3 +261,17 @@ def test_a_crash_mid_run_leaves_it_interrupted_not_corrupt(tmp_path):
     assert saved["status"] == "interrupted"
     assert not list(tmp_path.glob(f"{record.id}/.*.tmp"))  # no temporary file left behind
     time.sleep(0)
+
+
+def test_a_custom_network_from_the_editor_trains_and_serves(client):
+    """The architecture editor's name carries its whole spec, so the trainer resolves it too;
+    a 1-stage SimpleCNN with tanh, 16 channels, trained briefly on mnist-5k."""
+    name = "simplecnn.16~h64~tanh"
+    assert client.get(f"/models/{name}").json()["input_shape"] == [1, 28, 28]
+    run = wait_for(client, start(client, **TINY, model=name))
+    assert run["status"] == "done", run["detail"]
+    served = client.get(f"/models/{run['model']}").json()
+    assert (
+        served["trained"] is True
+        and served["params"] == client.get(f"/models/{name}").json()["params"]
+    )
