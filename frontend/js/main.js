@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { createCompareView } from './compare-view.js';
-import { createControls, FIELDS } from './controls.js';
+import { createControls, fieldErrorsFor } from './controls.js';
 import { createDownloads } from './downloads.js';
 import { renderDetails } from './details.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
@@ -15,7 +15,7 @@ import { paperLayout } from './diagram/paper-layout.js';
 import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
 import { createFeatureMaps } from './featuremaps.js';
-import { formatShape } from './format.js';
+import { formatInt, formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
 import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
 import { createLens } from './lens.js';
@@ -25,6 +25,7 @@ import { renderHead, renderLegend, renderTotals } from './overview.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
 import { createLayerTable } from './table.js';
+import { headText } from './transfer.js';
 
 const VIEWS = ['diagram', 'table', 'compare']; // the tabs above the centre panel
 
@@ -109,12 +110,6 @@ function isResidualRoot(model, summary) {
   return model.family === 'resnet' && !summary.layers.some((r) => !r.is_leaf);
 }
 
-function fieldFor(error, edited) {
-  if (FIELDS.includes(error.field)) return error.field;
-  if (error.layer || error.body?.valid_range) return edited === 'width' ? 'width' : 'height';
-  return FIELDS.includes(edited) ? edited : 'height';
-}
-
 async function loadSummary(name, params, edited = null) {
   const token = ++summaryToken;
   store.set({ pending: true });
@@ -134,7 +129,7 @@ async function loadSummary(name, params, edited = null) {
   } catch (error) {
     if (token !== summaryToken) return;
     if (error.status === 422) {
-      store.set({ pending: false, fieldErrors: { [fieldFor(error, edited)]: error.detail } });
+      store.set({ pending: false, fieldErrors: fieldErrorsFor(error, edited) });
     } else {
       // Not about a value the person typed (server down, time limit): say so above the diagram.
       store.set({ pending: false, fieldErrors: {}, summaryError: error.detail ?? String(error) });
@@ -227,6 +222,7 @@ function renderStatus() {
   stale.hidden = !(hasErrors && summary);
   if (summary) stale.textContent = t('stale.note', { shape: formatShape(summary.input_shape) });
   $('summary-status').textContent = pending ? t('controls.loading') : '';
+  $('freeze-hint').textContent = summary ? headText(summary, { t, formatInt }) : '';
   $('diagram-scroll').setAttribute('aria-busy', String(pending));
   const warnings = $('summary-warnings');
   warnings.hidden = !summary?.warnings?.length;

@@ -62,7 +62,11 @@ export function renderLegend(layout, { t }) {
   };
   const extras = [];
   if (layout?.blocks.some((b) => b.frozen)) extras.push(item('swatch-frozen', t('legend.frozen')));
-  if (layout?.gpuSplit) extras.push(item('swatch-gpus', t('legend.gpus')));
+  if (layout?.gpuSplit) {
+    // In the paper every layer runs on both GPUs; the two columns mark the grouped layers,
+    // whose kernels read only their own GPU's maps.
+    extras.push(item('swatch-gpus', t('legend.gpus')), node('li', 'legend-note', t('legend.gpusNote')));
+  }
   $('legend').replaceChildren(
     ...KINDS.filter((k) => present.has(k)).map((kind) => item(`kind-${kind}`, t(`legend.${kind}`))),
     ...extras,

@@ -78,7 +78,7 @@ export function createPredictPanel({ t, onResult = () => {} }) {
         const li = node('li', i === 0 ? 'top' : null);
         if (result.trained === false) li.classList.add('untrained');
         const label = node('span', 'topk-label', p.label);
-        label.title = `${p.label} (class ${p.index})`;
+        label.title = t('predict.classOf', { label: p.label, index: p.index });
         const bar = node('span', 'topk-bar');
         const fill = node('span');
         fill.style.width = `${Math.max(0.5, p.probability * 100)}%`;

@@ -69,7 +69,7 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
       if (!row.is_leaf) tr.className = 'container-row';
       if (row.index === selectedIndex) tr.classList.add('selected');
       const name = node('td', `name${hierarchy ? ` depth-${Math.min(row.depth, 6)}` : ''}`, row.name);
-      if (row.recursive) name.append(node('span', 'muted', ' (recursive)'));
+      if (row.recursive) name.append(' ', node('span', 'muted', t('table.recursive')));
       if (row.trainable === false) {
         tr.classList.add('frozen-row');
         name.append(' ', node('span', 'frozen-chip', t('table.frozen')));
