@@ -14,9 +14,8 @@ function volumeNode(block, t) {
     'data-volume': block.rows.map((row) => row.index).join(' ') || block.kind,
     tabindex: '-1',
     role: 'button',
-    'aria-label': [block.label, block.shapeText, block.params > 0 ? t('diagram.paramsOf', { n: formatInt(block.params) }) : '']
-      .filter(Boolean)
-      .join(', '),
+    // Begins with the tooltip's text, as read (WCAG 2.5.3: the visible text is in the name).
+    'aria-label': `${block.label} ${block.shapeText}${block.params > 0 ? `, ${t('diagram.paramsOf', { n: formatInt(block.params) })}` : ''}`,
   });
   g.append(el('title', {}, `${block.label}\n${block.shapeText}`));
   if (r > 0) {
