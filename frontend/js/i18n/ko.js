@@ -91,7 +91,7 @@ export const ko = {
   'table.output': '출력 모양',
   'table.params': '파라미터',
   'table.share': '비중',
-  'table.multAdds': '연산량(MACs)',
+  'table.multAdds': 'MACs',
   'table.trainable': '학습 가능',
   'table.total': '합계',
   'table.sortBy': '{column} 기준 정렬',
