@@ -21,6 +21,7 @@ import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i
 import { createLens } from './lens.js';
 import { renderLessons } from './lessons.js';
 import { renderModelList } from './models.js';
+import { createWeightsOffer } from './weights-offer.js';
 import { renderHead, renderLegend, renderTotals } from './overview.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
@@ -58,6 +59,7 @@ const predictPanel = createPredictPanel({
   t,
   onResult: (image, prediction) => store.set({ image, prediction }),
 });
+const weightsOffer = createWeightsOffer($('weights-offer'), { t, onInstalled: reloadModels });
 createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
 createLens({ t, lookup: (id) => lookup(id) });
 createCompareView({ t });
@@ -155,6 +157,17 @@ function selectModel(name) {
   store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
+}
+
+/** After weights were installed on the server: the list again, so the badges and notice say so. */
+async function reloadModels() {
+  try {
+    const models = await api.listModels();
+    const current = store.get().model?.name;
+    store.set({ models, model: models.find((m) => m.name === current) ?? store.get().model });
+  } catch {
+    // the list stays as it was; the next page load shows the new weights
+  }
 }
 
 function toggleCollapsed(name) {
@@ -265,6 +278,8 @@ store.subscribe((state, changed) => {
     renderHead(state.model, { t, lang: state.lang });
     predictPanel.setModel(state.model, state.models);
     if (changed.has('lang')) predictPanel.retranslate();
+    if (changed.has('model')) weightsOffer.setModel(state.model);
+    else weightsOffer.retranslate();
   }
   if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang')) {
     renderDiagram();
