@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from backend.analysis.shapes import SizeRange, valid_square_sizes
 from backend.analysis.summary import LayerRow, ModelSummary, SummaryParams, SummaryService
 from backend.errors import InputSizeError, InvalidParameterError
+from backend.i18n import bilingual
 from backend.zoo.registry import ModelSpec, get_spec
 
 MAX_MODELS = 8
@@ -157,14 +158,15 @@ def compare(names: list[str], size: int | None, summaries: SummaryService) -> Co
     specs = [get_spec(n) for n in names]  # unknown names: 404 before anything else
     if not 1 <= len(names) <= MAX_MODELS:
         raise InvalidParameterError(
-            f"Give between 1 and {MAX_MODELS} model names to compare; got {len(names)}.",
-            field="models",
+            bilingual("error.compare_count", max=MAX_MODELS, n=len(names)), field="models"
         )
     if len(set(names)) != len(names):
-        raise InvalidParameterError("Each model may appear only once in models.", field="models")
+        raise InvalidParameterError(bilingual("error.compare_repeat"), field="models")
     cap = summaries.caps.max_input_size
     if size is not None and not 1 <= size <= cap:
-        raise InvalidParameterError(f"size must be between 1 and {cap}; got {size}.", field="size")
+        raise InvalidParameterError(
+            bilingual("error.compare_size", cap=cap, size=size), field="size"
+        )
     ranges = [valid_square_sizes(s.name, None, cap) for s in specs]
     common = size if size is not None else _common_size(specs, ranges)
     note = None

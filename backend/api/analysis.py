@@ -188,9 +188,16 @@ def get_skip_connection_gradients(
             "batch: the batch's statistics, as in training."
         ),
     ] = "running",
+    init: Annotated[
+        Literal["default", "he"],
+        Query(
+            description="default: PyTorch's initialisation (uniform Kaiming, a=√5); he: He et "
+            "al.'s normal N(0, 2/fan_in) for the convolutions, as the ResNet paper used."
+        ),
+    ] = "default",
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of ResNet-N and its plain twin, one backward pass."""
-    return skip_connection_lesson(depth, batchnorm)
+    return skip_connection_lesson(depth, batchnorm, init)
 
 
 @router.get(

@@ -77,6 +77,8 @@ export function createGradientLesson({ t }) {
     depthOut: $('grad-depth-out'),
     bnWrap: $('grad-bn-wrap'),
     bn: $('grad-bn'),
+    heWrap: $('grad-he-wrap'),
+    he: $('grad-he'),
     chart: $('grad-chart'),
     caption: $('grad-caption'),
     status: $('grad-status'),
@@ -92,7 +94,9 @@ export function createGradientLesson({ t }) {
   }
 
   function params() {
-    if (kind() === 'skip') return { depth: ui.depthSkip.value, batchnorm: ui.bn.checked ? 'batch' : 'running' };
+    if (kind() === 'skip') {
+      return { depth: ui.depthSkip.value, batchnorm: ui.bn.checked ? 'batch' : 'running', init: ui.he.checked ? 'he' : 'default' };
+    }
     return { depth: ui.depthAct.value };
   }
 
@@ -101,6 +105,7 @@ export function createGradientLesson({ t }) {
     const skip = kind() === 'skip';
     ui.depthSkipWrap.hidden = !skip;
     ui.bnWrap.hidden = !skip;
+    ui.heWrap.hidden = !skip;
     ui.depthActWrap.hidden = skip;
     ui.depthOut.value = ui.depthAct.value;
     const request = JSON.stringify([kind(), params()]);
@@ -158,6 +163,7 @@ export function createGradientLesson({ t }) {
   for (const input of ui.kinds) input.addEventListener('change', () => schedule(0));
   ui.depthSkip.addEventListener('change', () => schedule(0));
   ui.bn.addEventListener('change', () => schedule(0));
+  ui.he.addEventListener('change', () => schedule(0));
   ui.depthAct.addEventListener('input', () => {
     ui.depthOut.value = ui.depthAct.value;
     schedule(250);

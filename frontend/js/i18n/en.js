@@ -254,6 +254,7 @@ export const en = {
   'grad.depth': 'Depth',
   'grad.layers': 'Layers',
   'grad.batchStats': 'BatchNorm with batch statistics (as in training)',
+  'grad.heInit': 'He initialisation (as He et al. used; default: PyTorch’s)',
   'grad.chartLabel': 'Gradient norm per layer on a log scale: {names}',
   'grad.xAxis': 'weight layer (input side → output)',
   'grad.yAxis': 'gradient norm (log)',

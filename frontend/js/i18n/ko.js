@@ -246,6 +246,7 @@ export const ko = {
   'grad.depth': '깊이',
   'grad.layers': '층 수',
   'grad.batchStats': '배치 통계를 쓰는 BatchNorm(학습할 때처럼)',
+  'grad.heInit': 'He 초기화(He et al.의 방식, 기본값은 PyTorch 초기화)',
   'grad.chartLabel': '층별 기울기 크기(로그 눈금): {names}',
   'grad.xAxis': '가중치 층(입력 쪽 → 출력)',
   'grad.yAxis': '기울기 크기(로그)',
