@@ -162,10 +162,17 @@ def get_comparison(
         int | None,
         Query(ge=1, description="Square input side for all (default: one they all accept)."),
     ] = None,
+    sizes: Annotated[
+        Literal["common", "own"],
+        Query(
+            description="Without `size`: common (a size they all accept, possibly upscaling a "
+            "CIFAR network) or own (each model at its own input size, as the page shows them)."
+        ),
+    ] = "common",
 ) -> Comparison:
     """Models side by side by stage: spatial size, channels, parameters, mult-adds, depth."""
     names = [n.strip() for n in models.split(",") if n.strip()]
-    return compare(names, size, summaries)
+    return compare(names, size, summaries, own_sizes=sizes == "own")
 
 
 @router.get(

@@ -124,4 +124,9 @@ TEXT: dict[str, str] = {
     "error.export_busy": (
         "Another ONNX export is still running after {seconds} s; try again in a minute."
     ),
+    "compare.upscaled": (
+        "{model} is made for {dataset}'s {own}×{own} images; shown at {size} px it costs "
+        "{macs} mult-adds, {factor}× the {own_macs} it needs at its own size. No one runs "
+        "it like this."
+    ),
 }

@@ -121,4 +121,9 @@ TEXT: dict[str, str] = {
     "error.export_busy": (
         "다른 ONNX 내보내기가 {seconds}초가 지나도록 실행 중입니다. 1분 뒤에 다시 시도하세요."
     ),
+    "compare.upscaled": (
+        "{model} 모델은 {dataset}의 {own}×{own} 이미지용입니다. {size} px로 키우면 "
+        "연산량(MACs)은 {macs}, 원래 크기에서는 {own_macs}입니다({factor}배). 실제로 이렇게 "
+        "쓰지 않습니다."
+    ),
 }

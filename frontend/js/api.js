@@ -158,9 +158,12 @@ export function gradCam(name, input, { layer = null, call = 1, classIndex = null
   return request(url, { method: 'POST', ...imageBody(input), signal });
 }
 
-/** GET /compare: models side by side by stage; `size` null lets the server pick one. */
+/**
+ * GET /compare: models side by side by stage, at one common `size`, or each at its own input
+ * size when `size` is null (a CIFAR network is never scaled up to ImageNet's 224 px unasked).
+ */
 export function compare(names, size = null, { signal } = {}) {
-  return request(`compare${query({ models: names.join(','), size })}`, { signal });
+  return request(`compare${query({ models: names.join(','), size, sizes: size == null ? 'own' : null })}`, { signal });
 }
 
 const lessonCache = new Map();

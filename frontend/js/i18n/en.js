@@ -226,10 +226,13 @@ export const en = {
   'lens.rfText':
     '{layer}, unit {unit}: sees rows {rows} and columns {cols} ({size} px of its {full} field). Click the picture or use the arrow keys to pick another unit.',
   'compare.models': 'Models to compare',
-  'compare.size': 'Common input size',
-  'compare.auto': 'auto',
+  'compare.size': 'Common input size (optional)',
+  'compare.auto': 'own sizes',
+  'compare.own': 'Each model at its own input size (CIFAR networks at 32 px, ImageNet ones at 224 px). Type a size to compare them at one size.',
+  'compare.upscaledBadge': 'scaled up past its data set',
+  'compare.shrunk': 'input ÷ {n}',
   'compare.hint':
-    'A stage is the run of layers at one resolution (up to each max-pool; ResNet’s stem, layer1–4). Bars share one scale across the models.',
+    'A stage is the run of layers at one resolution (up to each max-pool; ResNet’s stem, layer1–4). Rows line up stages by how far they have shrunk the input (input ÷ 8: AlexNet’s 27×27 beside VGG’s 28×28). Bars share one scale across the models.',
   'compare.pickOne': 'Pick at least one model.',
   'compare.at': 'at {n} px',
   'compare.params': '{n} params',
