@@ -9,6 +9,7 @@ from backend.analysis.summary import ModelSummary
 from backend.api.deps import SummariesDep, WeightsDep
 from backend.api.params import Freeze, Size, summary_params
 from backend.api.schemas import NOT_FOUND, ModelInfo, PaperInfo, error
+from backend.i18n import LANGUAGES
 from backend.zoo import ModelSpec, all_specs, get_spec
 
 router = APIRouter(prefix="/models", tags=["models"])
@@ -18,6 +19,7 @@ def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
     return ModelInfo(
         name=spec.name,
         title=spec.title,
+        titles={lang: spec.title_in(lang) for lang in LANGUAGES},
         family=spec.family,
         dataset=spec.dataset.name if spec.dataset else None,
         input_shape=list(spec.default_input_shape),

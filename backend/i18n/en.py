@@ -129,4 +129,8 @@ TEXT: dict[str, str] = {
         "{macs} mult-adds, {factor}× the {own_macs} it needs at its own size. No one runs "
         "it like this."
     ),
+    "title.alexnet_2gpu": "AlexNet (two GPUs)",
+    "title.plain": "Plain-{depth} (CIFAR, no skip connections)",
+    "title.alexnet_torchvision": "AlexNet (torchvision, 64 channels)",
+    "title.basicblock": "Residual block (identity shortcut)",
 }

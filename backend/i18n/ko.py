@@ -126,4 +126,8 @@ TEXT: dict[str, str] = {
         "연산량(MACs)은 {macs}, 원래 크기에서는 {own_macs}입니다({factor}배). 실제로 이렇게 "
         "쓰지 않습니다."
     ),
+    "title.alexnet_2gpu": "AlexNet (GPU 2개)",
+    "title.plain": "Plain-{depth} (CIFAR, 지름길 없음)",
+    "title.alexnet_torchvision": "AlexNet (torchvision, 64채널)",
+    "title.basicblock": "잔차 블록(항등 지름길)",
 }

@@ -1,5 +1,6 @@
 """The zoo's entries: the seed's networks plus the one-line variants its code makes possible."""
 
+from dataclasses import replace
 from functools import partial
 
 from backend.i18n import bilingual
@@ -45,7 +46,7 @@ register(
         family="simplecnn",
         builder=simple_cnn.simple_cnn,
         dataset=MNIST,
-        paper=LENET,
+        paper=replace(LENET, relation="tradition"),  # the notes' network, not LeNet-5
         description=bilingual("model.simplecnn"),
     )
 )
@@ -97,7 +98,8 @@ register(
 register(
     ModelSpec(
         name="alexnet_2gpu",
-        title="AlexNet (two GPUs)",
+        title=bilingual("title.alexnet_2gpu")["en"],
+        titles=bilingual("title.alexnet_2gpu"),
         family="alexnet",
         builder=alexnet.alexnet_2gpu,
         dataset=IMAGENET,
@@ -109,7 +111,8 @@ for _depth, _builder in ((18, resnet.plain18), (34, resnet.plain34)):
     register(
         ModelSpec(
             name=f"plain{_depth}",
-            title=f"Plain-{_depth} (CIFAR, no skip connections)",
+            title=bilingual("title.plain", depth=_depth)["en"],
+            titles=bilingual("title.plain", depth=_depth),
             family="resnet",
             builder=_builder,
             dataset=CIFAR10,
@@ -120,7 +123,8 @@ for _depth, _builder in ((18, resnet.plain18), (34, resnet.plain34)):
 register(
     ModelSpec(
         name="alexnet_torchvision",
-        title="AlexNet (torchvision, 64 channels)",
+        title=bilingual("title.alexnet_torchvision")["en"],
+        titles=bilingual("title.alexnet_torchvision"),
         family="alexnet",
         builder=alexnet.alexnet_torchvision,
         dataset=IMAGENET,
@@ -166,7 +170,8 @@ register(
 register(
     ModelSpec(
         name="basicblock",
-        title="Residual block (identity shortcut)",
+        title=bilingual("title.basicblock")["en"],
+        titles=bilingual("title.basicblock"),
         family="resnet",
         builder=lambda _num_classes: resnet.IdentityBlock(64),
         dataset=None,

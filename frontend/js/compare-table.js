@@ -6,6 +6,8 @@
  * comparison starts with.
  */
 
+import { titleOf } from './i18n.js';
+
 const PARTNERS = {
   simplecnn: ['simplecnn', 'resnet18'],
   alexnet: ['alexnet', 'alexnet_2gpu', 'vgg16'],
@@ -35,8 +37,9 @@ export function defaultSelection(current, names) {
  * that would make two models look alike ("AlexNet" and "AlexNet (two GPUs)").
  */
 export function shortTitles(models) {
-  const short = models.map((m) => m.title.replace(/\s*\(.*\)\s*$/, ''));
-  return models.map((m, i) => (short.filter((s) => s === short[i]).length > 1 && short[i] !== m.title ? m.title : short[i]));
+  const titles = models.map(titleOf);
+  const short = titles.map((title) => title.replace(/\s*\(.*\)\s*$/, ''));
+  return models.map((m, i) => (short.filter((s) => s === short[i]).length > 1 && short[i] !== titles[i] ? titles[i] : short[i]));
 }
 
 const isHead = (stage) => stage.name === 'head';

@@ -11,6 +11,7 @@ import * as api from './api.js';
 import { barShare, compareGrid, defaultSelection, shortTitles, stageShapeText } from './compare-table.js';
 import { $, node } from './dom.js';
 import { formatCompact, formatInt } from './format.js';
+import { titleOf } from './i18n.js';
 import { store } from './state.js';
 
 const MAX_MODELS = 8;
@@ -25,6 +26,11 @@ function bar(cls, share, label, title) {
   value.title = title;
   wrap.append(track, value);
   return wrap;
+}
+
+/** The model list's entry for a compared model (it has the titles in every language). */
+function listed(model) {
+  return store.get().models.find((m) => m.name === model.name) ?? model;
 }
 
 export function createCompareView({ t }) {
@@ -103,7 +109,7 @@ export function createCompareView({ t }) {
     const th = node('th', 'cmp-model');
     th.scope = 'col';
     th.dataset.model = model.name;
-    th.append(node('span', 'cmp-title', model.title));
+    th.append(node('span', 'cmp-title', titleOf(listed(model))));
     const size = node('span', `cmp-size${model.at_common_size ? '' : ' off'}`, t('compare.at', { n: model.input_size }));
     th.append(size);
     if (model.upscaled) {
@@ -151,7 +157,7 @@ export function createCompareView({ t }) {
     ui.table.replaceChildren();
     if (!answer) return;
     const grid = compareGrid(answer);
-    const off = grid.models.filter((m) => !m.at_common_size).map((m) => m.title);
+    const off = grid.models.filter((m) => !m.at_common_size).map((m) => titleOf(listed(m)));
     ui.note.hidden = false;
     if (grid.note) ui.note.textContent = grid.note;
     else if (grid.commonSize == null) ui.note.textContent = t('compare.own');

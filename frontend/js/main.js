@@ -17,7 +17,7 @@ import { $ } from './dom.js';
 import { createFeatureMaps } from './featuremaps.js';
 import { formatInt, formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
-import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
+import { getLanguage, initialLanguage, setLanguage, t, titleOf, translatePage } from './i18n.js';
 import { createLens } from './lens.js';
 import { renderLessons } from './lessons.js';
 import { renderModelList } from './models.js';
@@ -197,7 +197,7 @@ function renderDiagram() {
       });
   for (const id of ['fold-activations', 'collapse-all', 'expand-all']) $(id).disabled = paperView;
   view.show(layout, {
-    title: t('diagram.title', { model: model.title, shape: formatShape(summary.input_shape) }),
+    title: t('diagram.title', { model: titleOf(model), shape: formatShape(summary.input_shape) }),
     zoom,
     keepScroll,
   });

@@ -8,6 +8,7 @@ import * as api from './api.js';
 import { createDrawingCanvas } from './canvas.js';
 import { $, node } from './dom.js';
 import { formatMs, formatShape } from './format.js';
+import { titleOf } from './i18n.js';
 
 const TOP_K = 5;
 
@@ -182,9 +183,9 @@ export function createPredictPanel({ t, onResult = () => {} }) {
     ui.body.hidden = !predicts;
     ui.drawArea.hidden = model.dataset !== 'mnist';
     ui.notice.hidden = model.trained !== false;
-    const trained = models.filter((m) => m.trained).map((m) => m.title);
+    const trained = models.filter((m) => m.trained).map(titleOf);
     ui.noticeText.textContent = [
-      t('predict.untrainedText', { model: model.title }),
+      t('predict.untrainedText', { model: titleOf(model) }),
       trained.length ? t('predict.trainedOnes', { names: trained.join(', ') }) : '',
     ].join(' ');
   }

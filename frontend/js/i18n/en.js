@@ -140,6 +140,7 @@ export const en = {
   'lessons.path': 'Spatial size along the network: {path}.',
   'lessons.heaviest': 'Heaviest layer: {name}, {share} of all parameters ({n}).',
   'lessons.paper': 'Paper',
+  'lessons.paperTradition': 'The lecture notes’ own network, in the tradition of',
   'error.network': 'The server could not be reached; check that it is running.',
   'error.status': 'The server answered {status}.',
   'predict.classOf': '{label} (class {index})',

@@ -136,6 +136,7 @@ export const ko = {
   'lessons.path': '네트워크를 따라 바뀌는 공간 크기: {path}.',
   'lessons.heaviest': '가장 무거운 레이어: {name}, 전체 파라미터의 {share} ({n}개).',
   'lessons.paper': '논문',
+  'lessons.paperTradition': '강의 노트의 네트워크(LeNet 계열), 참고 논문',
   'error.network': '서버에 연결할 수 없습니다. 서버가 실행 중인지 확인하세요.',
   'error.status': '서버가 {status} 상태로 응답했습니다.',
   'predict.classOf': '{label}(클래스 {index})',
