@@ -36,7 +36,7 @@ describe('Korean wording', () => {
 describe('gradient series names', () => {
   it('come from the series key in the page’s language', () => {
     setLanguage('ko');
-    assert.equal(seriesTitle({ key: 'plain18', title: 'Plain-18 (CIFAR, no skip connections)' }, t), 'Plain-18(CIFAR, skip connection 없음)');
+    assert.equal(seriesTitle({ key: 'plain18', title: 'Plain-18 (CIFAR, no skip connections)' }, t), 'Plain-18 (CIFAR, 지름길 없음)', 'the model list’s Korean title');
     assert.equal(seriesTitle({ key: 'sigmoid20', title: '20 × (3×3 conv + Sigmoid)' }, t), '20 × (3×3 합성곱 + Sigmoid)');
     setLanguage('en');
     assert.equal(seriesTitle({ key: 'resnet34', title: 'x' }, t), 'ResNet-34 (CIFAR)');
