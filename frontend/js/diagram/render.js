@@ -309,6 +309,8 @@ export function exportSvg(svg) {
     copies[i].removeAttribute('tabindex');
     copies[i].removeAttribute('class');
   });
+  // The ▾/▸ buttons are for the page, not for a slide.
+  for (const toggle of copy.querySelectorAll('[data-toggle]')) toggle.remove();
   const { width, height } = svg.viewBox.baseVal;
   copy.setAttribute('width', width);
   copy.setAttribute('height', height);
