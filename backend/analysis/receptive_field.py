@@ -17,6 +17,7 @@ The rule for a window of k (dilated: d·(k−1)+1), stride s and padding p on on
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ def _adaptive_field(src: Field, in_hw: tuple[int, int], out_size: Any) -> Field:
     for axis, (n, m) in enumerate(zip(in_hw, out, strict=True)):
         starts = [(i * n) // m for i in range(m)]
         sizes = [math.ceil((i + 1) * n / m) - starts[i] for i in range(m)]
-        steps = {b - a for a, b in zip(starts, starts[1:], strict=False)}
+        steps = {b - a for a, b in itertools.pairwise(starts)}
         if len(set(sizes)) == 1 and len(steps) <= 1:
             # Equal windows at a fixed step are an ordinary window: exact. VGG16 at 256 px
             # pools 8×8 to 7×7 with 2-wide windows every 1 (not every 8/7).

@@ -133,4 +133,34 @@ TEXT: dict[str, str] = {
     "title.plain": "Plain-{depth} (CIFAR, no skip connections)",
     "title.alexnet_torchvision": "AlexNet (torchvision, 64 channels)",
     "title.basicblock": "Residual block (identity shortcut)",
+    # Custom networks from the architecture editor (POST /architectures).
+    "custom.vgg": (
+        "A custom VGG made in the editor ({convs} conv, {pools} pool{bn}, "
+        "{activation}, {shape} input, {classes} classes). Its weights are "
+        "random: it has never been trained, so its predictions mean nothing "
+        "yet."
+    ),
+    "custom.resnet": (
+        "A custom ResNet made in the editor ({blocks} blocks per stage, "
+        "{activation}, {shape} input, {classes} classes). Its weights are "
+        "random: it has never been trained, so its predictions mean nothing "
+        "yet."
+    ),
+    "custom.resnet_plain": (
+        "A custom plain ResNet made in the editor ({blocks} blocks per stage, "
+        "no skip connections, {activation}, {shape} input, {classes} classes). "
+        "Its weights are random: it has never been trained, so its predictions "
+        "mean nothing yet."
+    ),
+    "custom.simplecnn": (
+        "A custom SimpleCNN made in the editor ({stages} conv stages, "
+        "{activation}, {shape} input, {classes} classes). Its weights are "
+        "random: it has never been trained, so its predictions mean nothing "
+        "yet."
+    ),
+    "custom.alexnet": (
+        "A custom AlexNet made in the editor ({widths} channels, {activation}, "
+        "{shape} input, {classes} classes). Its weights are random: it has "
+        "never been trained, so its predictions mean nothing yet."
+    ),
 }
