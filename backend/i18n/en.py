@@ -19,7 +19,8 @@ TEXT: dict[str, str] = {
         "transfer learning."
     ),
     "model.resnet": (
-        "Deep CNNs got worse as they got deeper (vanishing gradients, degradation). "
+        "The notes: deep CNNs got worse as they got deeper (vanishing gradients, degradation;"
+        " He et al. trace it to optimisation difficulty, not vanishing gradients). "
         "ResNet adds each block's input to its output through a skip connection, so a "
         "block learns only the residual and networks of hundreds of layers train stably. "
         "CIFAR-10 stem: 3×3 conv, stride 1, no max-pool."

@@ -16,11 +16,12 @@ TEXT: dict[str, str] = {
     "model.vgg": (
         "구조 리스트(cfg)로 정의한 3×3 합성곱 블록을 make_layers로 쌓은 구조. "
         "구조가 단순하고 통일감 있어서 전이학습(Transfer Learning) 용으로 가장 널리"
-        " 쓰였음."
+        " 쓰였습니다."
     ),
     "model.resnet": (
-        "CNN은 깊게 쌓을수록 성능이 떨어지는 문제(기울기 소실, degradation)가 "
-        "있었음. ResNet은 입력값을 다음 층에 더해주는 skip connection(잔차 "
+        "강의 노트: CNN은 깊게 쌓을수록 성능이 떨어지는 문제(기울기 소실, degradation)가 "
+        "있었습니다(He et al.은 그 원인을 기울기 소실이 아닌 최적화의 어려움으로 "
+        "봤습니다). ResNet은 입력값을 다음 층에 더해주는 skip connection(잔차 "
         "연결)을 도입해서 수백 층의 깊은 네트워크도 안정적으로 학습할 수 있게 했습니다. "
         "CIFAR-10 기준 stem: 3×3 합성곱, stride 1, max-pool 없음."
     ),
