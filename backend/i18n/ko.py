@@ -28,7 +28,7 @@ TEXT: dict[str, str] = {
     "model.alexnet_2gpu": (
         "논문처럼 2개의 GPU로 나누어 학습한 AlexNet. conv2, conv4, "
         "conv5는 그룹 합성곱(groups=2)으로 같은 GPU의 커널 맵에만 연결되고, "
-        "conv3과 완전연결층은 두 GPU 모두에서 입력을 받음. 그룹으로 나눈 층의 가중치가 "
+        "conv3과 완전연결층은 두 GPU 모두에서 입력을 받습니다. 그룹으로 나눈 층의 가중치가 "
         "절반이 되어 파라미터는 60,965,224개(단일 열 AlexNet은 "
         "62,378,344개)."
     ),
@@ -40,8 +40,8 @@ TEXT: dict[str, str] = {
     "model.plain": (
         "ResNet-{depth}에서 skip connection(잔차 연결)을 모두 뺀 "
         "plain 네트워크(1×1 downsample 지름길도 없음). 입력을 더해주는 길이 "
-        "없으니 역전파 시 기울기가 모든 층을 거쳐야 함 — 기울기 소실(Vanishing "
-        "Gradient) 비교용."
+        "없으니 역전파 시 기울기가 모든 층을 거쳐야 합니다. 기울기 소실(Vanishing "
+        "Gradient) 비교용입니다."
     ),
     "gradients.init.default": "PyTorch 기본 초기화, a=√5인 uniform Kaiming",
     "gradients.init.he": "He et al.이 쓴 He 초기화, 표준편차 √(2/fan_in)인 정규분포",
@@ -135,26 +135,26 @@ TEXT: dict[str, str] = {
     "custom.vgg": (
         "에디터에서 만든 사용자 정의 VGG (합성곱 {convs}개, 풀링 "
         "{pools}개{bn}, {activation}, 입력 {shape}, 클래스 "
-        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.resnet": (
         "에디터에서 만든 사용자 정의 ResNet (단계별 블록 {blocks}, "
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
-        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.resnet_plain": (
         "에디터에서 만든 사용자 정의 plain ResNet (단계별 블록 {blocks}, "
         "skip connection 없음, {activation}, 입력 {shape}, 클래스 "
-        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.simplecnn": (
         "에디터에서 만든 사용자 정의 SimpleCNN (합성곱 단계 {stages}개, "
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
-        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.alexnet": (
         "에디터에서 만든 사용자 정의 AlexNet (채널 {widths}, "
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
-        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
 }
