@@ -141,3 +141,18 @@ def tiny_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("L", (28, 28), 255).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def test_upload_refusals_in_korean(client: TestClient) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"></svg>'
+    cases = [
+        (b"not an image at all", 422, "아는 형식의 이미지가 아닙니다"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 10, 422, "PNG"),
+        (svg, 415, "SVG 파일은 받지 않습니다"),
+    ]
+    for body, status, words in cases:
+        en = client.post("/models/simplecnn/predict", files={"file": ("x.png", body)})
+        ko = client.post("/models/simplecnn/predict", files={"file": ("x.png", body)}, headers=KO)
+        assert en.status_code == ko.status_code == status
+        assert not HANGUL.search(en.json()["detail"])
+        assert HANGUL.search(ko.json()["detail"]) and words in ko.json()["detail"]
