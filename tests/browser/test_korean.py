@@ -71,3 +71,20 @@ def test_what_the_page_writes_itself_is_korean(session: Session) -> None:
     assert "no skip connections" not in legend
     explanation = page.text_content("#grad-explanation")
     assert HANGUL.search(explanation) and "vanishing" not in explanation
+
+
+def test_he_initialisation_is_offered_in_the_experiment(session: Session, api) -> None:
+    korean(session, "resnet18")
+    page = session.page
+    page.wait_for_selector("#grad-chart svg")
+    page.check("#grad-he")
+    expected = api.get(
+        "/gradients/skip_connections", params={"depth": 18, "batchnorm": "running", "init": "he"}
+    ).json()
+    page.wait_for_function(
+        "() => document.querySelector('#grad-explanation').textContent.includes('He 초기화')"
+    )
+    assert page.text_content("#grad-explanation").startswith(expected["explanation"]["ko"])
+    ratio = f"{expected['first_layer_ratio']:.1e}"
+    assert ratio == "2.3e-02"
+    assert session.problems.unexpected() == []
