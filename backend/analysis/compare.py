@@ -29,7 +29,7 @@ WEIGHT_LAYERS = ("Conv2d", "Linear")
 
 class Stage(BaseModel):
     name: str
-    layers: list[str] = Field(description="Leaf rows of the summary in this stage, in order.")
+    layers: list[str] = Field(description="Leaf module rows of the summary in this stage, in order.")
     input_shape: list[int]
     output_shape: list[int]
     spatial: list[int] | None = Field(description="[height, width] after the stage; None: flat.")
@@ -112,7 +112,7 @@ def _pool_stages(leaves: list[LayerRow]) -> list[Stage]:
 
 
 def stages_of(spec: ModelSpec, summary: ModelSummary) -> list[Stage]:
-    leaves = [r for r in summary.layers if r.is_leaf]
+    leaves = [r for r in summary.layers if r.is_leaf and not r.functional]  # modules only
     return _resnet_stages(leaves) if spec.family == "resnet" else _pool_stages(leaves)
 
 

@@ -102,7 +102,14 @@ def get_summary(
     num_classes: Annotated[int | None, Query(ge=1)] = None,
     depth: Annotated[int | None, Query(ge=1, le=99, description="Nesting depth kept.")] = None,
     freeze: Freeze = None,
+    functional: Annotated[
+        bool,
+        Query(
+            description="Include the operations forward() calls without a module (F.relu, "
+            "view, flatten, the residual +=) as rows with `functional: true`."
+        ),
+    ] = True,
 ) -> ModelSummary:
     spec = get_spec(name)
     params = summary_params(spec, height, width, batch_size, num_classes, freeze)
-    return summaries.get(spec, params, depth)
+    return summaries.get(spec, params, depth, functional=functional)
