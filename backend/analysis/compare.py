@@ -29,7 +29,7 @@ WEIGHT_LAYERS = ("Conv2d", "Linear")
 
 class Stage(BaseModel):
     name: str
-    layers: list[str] = Field(description="Leaf module rows of the summary in this stage, in order.")
+    layers: list[str] = Field(description="Leaf module rows of the summary in the stage, in order.")
     input_shape: list[int]
     output_shape: list[int]
     spatial: list[int] | None = Field(description="[height, width] after the stage; None: flat.")
