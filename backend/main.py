@@ -20,10 +20,12 @@ from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi
+from backend.api.source import router as source_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
+from backend.source.source_map import SourceService
 from backend.zoo import get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
@@ -70,6 +72,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.device = resolve_device(settings.device)
     app.state.summaries = _summary_service(settings)
     app.state.exporter = ExportService()  # ONNX exports, one at a time
+    app.state.sources = SourceService()  # each model's code and row -> line map, once each
     if settings.warm_summaries:
         # torchinfo's first meta-device call in a process costs 1–2 s; pay it before serving.
         spec = get_spec("simplecnn")
@@ -106,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(models.router)
     app.include_router(analysis_router)
     app.include_router(exports_router)
+    app.include_router(source_router)
     app.include_router(predict.router)
     frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
