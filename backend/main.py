@@ -15,6 +15,7 @@ from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps, SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
+from backend.api.conv_step import router as conv_step_router
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(models.router)
     app.include_router(analysis_router)
+    app.include_router(conv_step_router)
     app.include_router(exports_router)
     app.include_router(source_router)
     app.include_router(predict.router)
