@@ -144,6 +144,10 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
   }
 
   if (row?.recursive) container.append(note(t('details.reused')));
+  if (row?.functional) {
+    const key = block.isAdd ? 'details.addRow' : 'details.functional';
+    container.append(note(t(key, { op: row.op, line: row.line ?? '?', code: row.code ?? '' })));
+  }
   if (block.kind === 'container') container.append(note(t('details.container', { n: block.leafCount })));
   if (block.kind === 'input') container.append(note(t('details.inputNode')));
   if (block.inferred === 'flatten') container.append(note(t('details.flatten')));

@@ -24,7 +24,7 @@ function node(tag, cls, text) {
 /** What the selection asks for: {row, call} of a summary row, or null (input, inferred, ⊕). */
 function targetOf(block, summary) {
   const row = block?.row;
-  if (!row || !summary || block.isAdd) return null;
+  if (!row || !summary || block.isAdd || row.functional) return null; // no module to hook
   return { row, call: callOf(summary.layers, row) };
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { analysis } from './i18n-analysis.js';
+import { source } from './i18n-source.js';
 
 const STORAGE_KEY = 'cnn-explorer.lang';
 export const LANGUAGES = ['en', 'ko'];
@@ -265,7 +266,10 @@ const ko = {
   'error.network': '서버에 연결할 수 없습니다. 서버가 실행 중인지 확인하세요.',
 };
 
-const DICTIONARIES = { en: { ...en, ...analysis.en }, ko: { ...ko, ...analysis.ko } };
+const DICTIONARIES = {
+  en: { ...en, ...analysis.en, ...source.en },
+  ko: { ...ko, ...analysis.ko, ...source.ko },
+};
 let current = 'en';
 
 function stored() {

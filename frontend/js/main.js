@@ -6,6 +6,9 @@
  */
 
 import * as api from './api.js';
+import { rowForLine } from './code-map.js';
+import { createCodeView } from './code-view.js';
+import { createConvStep } from './conv-step.js';
 import { createCompareView } from './compare-view.js';
 import { createControls, FIELDS } from './controls.js';
 import { createDownloads } from './downloads.js';
@@ -58,6 +61,15 @@ const predictPanel = createPredictPanel({
   onResult: (image, prediction) => store.set({ image, prediction }),
 });
 createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
+createConvStep($('conv-step'), { t, lookup: (id) => lookup(id) });
+const codeView = createCodeView($('code-panel'), {
+  t,
+  onPickLine: (line) => {
+    const current = lookup(store.get().selected)?.row?.name ?? null;
+    const name = rowForLine(codeView.source, line, current);
+    if (name) selectRowByName(name);
+  },
+});
 createLens({ t, lookup: (id) => lookup(id) });
 createCompareView({ t });
 createGradientLesson({ t });
@@ -69,6 +81,33 @@ function idForRow(index) {
   if (!row) return null;
   if (row.is_leaf) return `L${index}`;
   return layout?.blocks.some((b) => b.id === `C${index}`) ? `C${index}` : `G${index}`;
+}
+
+/** Select the block of a summary row by name, opening the containers that hide it. */
+function selectRowByName(name) {
+  const { summary, collapsed } = store.get();
+  const row = summary?.layers.find((r) => r.name === name);
+  if (!row) return;
+  const hiding = [...collapsed].filter((c) => name.startsWith(`${c}.`));
+  if (hiding.length) {
+    store.set({ collapsed: new Set([...collapsed].filter((c) => !hiding.includes(c))) });
+  }
+  const add = layout?.adds.find((a) => a.row?.index === row.index);
+  let id = add ? add.id : idForRow(row.index);
+  if (!lookup(id)) id = layout?.blocks.find((b) => b.folded?.includes(row))?.id ?? null;
+  if (!id) return;
+  store.set({ selected: id, hovered: null });
+  view.reveal(id);
+}
+
+async function loadSource(name) {
+  codeView.setSource(null, 'loading');
+  try {
+    const source = await api.getSource(name);
+    if (store.get().model?.name === name) codeView.setSource(source);
+  } catch (error) {
+    if (store.get().model?.name === name) codeView.setSource(null, error.detail ?? String(error));
+  }
 }
 
 /** The block, ⊕ or container (frame) behind an id, in the shape details.js reads. */
@@ -160,6 +199,7 @@ function selectModel(name) {
   store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
+  loadSource(name);
 }
 
 function toggleCollapsed(name) {
@@ -213,6 +253,7 @@ function renderSelection() {
   renderDetails($('details'), shown, { t, summary, fields: fields?.model === summary?.model ? fields : null });
   const row = lookup(selected)?.row;
   table.setSelected(row ? row.index : null);
+  codeView.mark(row?.name ?? null);
   $('diagram-scroll').dataset.selected = selected ?? '';
 }
 
@@ -268,7 +309,10 @@ store.subscribe((state, changed) => {
   if (has('model', 'lang')) {
     renderHead(state.model, { t, lang: state.lang });
     predictPanel.setModel(state.model, state.models);
-    if (changed.has('lang')) predictPanel.retranslate();
+    if (changed.has('lang')) {
+      predictPanel.retranslate();
+      codeView.retranslate();
+    }
   }
   if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang')) {
     renderDiagram();
@@ -309,6 +353,16 @@ $('collapse-all').addEventListener('click', () => {
   store.set({ collapsed: new Set(topLevel) });
 });
 $('expand-all').addEventListener('click', () => store.set({ collapsed: new Set() }));
+function showCode(shown) {
+  $('diagram-split').classList.toggle('with-code', shown);
+  $('code-panel').hidden = !shown;
+  if (store.get().zoom === null) {
+    view.applyZoom(null); // the diagram's width changed: fit it again
+    renderZoomLevel();
+  }
+}
+$('show-code').addEventListener('change', (event) => showCode(event.target.checked));
+showCode($('show-code').checked);
 $('zoom-in').addEventListener('click', () => store.set({ zoom: view.zoom * 1.2 }));
 $('zoom-out').addEventListener('click', () => store.set({ zoom: view.zoom / 1.2 }));
 $('zoom-fit').addEventListener('click', () => {

@@ -70,6 +70,7 @@ export function renderLegend(layout, { t }) {
   const extras = [];
   if (layout?.blocks.some((b) => b.frozen)) extras.push(item('swatch-frozen', t('legend.frozen')));
   if (layout?.gpuSplit) extras.push(item('swatch-gpus', t('legend.gpus')));
+  if (layout?.blocks.some((b) => b.functional)) extras.push(item('swatch-functional', t('legend.functional')));
   $('legend').replaceChildren(
     ...KINDS.filter((k) => present.has(k)).map((kind) => item(`kind-${kind}`, t(`legend.${kind}`))),
     ...extras,

@@ -73,6 +73,7 @@ function blockNode(block, t) {
   if (block.share >= HEAVY_SHARE) classes.push('heavy');
   if (block.warn) classes.push('warn');
   if (block.inferred) classes.push('inferred');
+  if (block.functional) classes.push('functional');
   if (block.residual) classes.push('residual');
   const g = el('g', {
     class: classes.join(' '),
@@ -81,6 +82,7 @@ function blockNode(block, t) {
     'data-name': block.row ? block.name : null,
     'data-container': block.kind === 'container' ? block.container : null,
     'data-inferred': block.inferred ?? null,
+    'data-functional': block.functional ? 'true' : null,
     'data-node': block.kind === 'input' ? 'input' : null,
     'data-frozen': block.frozen ? 'true' : null,
     'data-gpus': block.halves ? '2' : null,
