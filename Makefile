@@ -25,8 +25,14 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
 
-lint: install-dev
+# ESLint, pinned in package.json/package-lock.json, lints the page's modules and their node tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint: install-dev node_modules/.installed
 	$(PY) -m ruff check backend tests bench scripts
+	node_modules/.bin/eslint frontend eslint.config.js
 
 test: lint
 	$(NODE) --test frontend/tests/

@@ -27,12 +27,7 @@ async function request(path, init = {}) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(0, null, 'The server could not be reached; check that it is running.');
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
+  const body = await response.json().catch(() => null); // an empty or non-JSON body
   if (!response.ok) throw new ApiError(response.status, body, `The server answered ${response.status}.`);
   return body;
 }
@@ -203,12 +198,7 @@ export async function exportOnnx(name, { height, width, num_classes: numClasses 
     throw new ApiError(0, null, 'The server could not be reached; check that it is running.');
   }
   if (!response.ok) {
-    let body = null;
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
+    const body = await response.json().catch(() => null);
     throw new ApiError(response.status, body, `The server answered ${response.status}.`);
   }
   const disposition = response.headers.get('Content-Disposition') ?? '';

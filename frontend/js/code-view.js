@@ -7,13 +7,8 @@
  */
 
 import { correctionAt, linesForRow } from './code-map.js';
+import { node } from './dom.js';
 
-function node(tag, cls, text) {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text != null) el.textContent = text;
-  return el;
-}
 
 export function createCodeView(panel, { t, onPickLine }) {
   const body = panel.querySelector('.code-body');
@@ -87,7 +82,7 @@ export function createCodeView(panel, { t, onPickLine }) {
     for (const li of body.querySelectorAll('.code-line.hl, .code-line.hl-context')) {
       li.classList.remove('hl', 'hl-context');
       const code = li.querySelector('code');
-      if (code.querySelector('mark')) code.textContent = code.textContent;
+      if (code.querySelector('mark')) code.replaceChildren(code.textContent); // drop the cfg mark
     }
     panel.dataset.marked = name ?? '';
     if (!name || !source || tab !== 'code') return;

@@ -8,18 +8,13 @@
  */
 
 import * as api from './api.js';
+import { node } from './dom.js';
 import { callOf } from './inspect.js';
 import { store } from './state.js';
 
 const STEP_TYPES = new Set(['Conv2d', 'MaxPool2d']);
 const PLAY_MS = 650;
 
-function node(tag, cls, text) {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text != null) el.textContent = text;
-  return el;
-}
 
 function num(value, digits = 3) {
   if (value == null) return '';

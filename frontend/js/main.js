@@ -16,6 +16,7 @@ import { renderDetails } from './details.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
 import { createDiagramView } from './diagram/view.js';
+import { $ } from './dom.js';
 import { createFeatureMaps } from './featuremaps.js';
 import { formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
@@ -28,7 +29,6 @@ import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
 import { createLayerTable } from './table.js';
 
-const $ = (id) => document.getElementById(id);
 const VIEWS = ['diagram', 'table', 'compare']; // the tabs above the centre panel
 
 let layout = null; // the drawn layout, for looking blocks up by id
