@@ -12,7 +12,8 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
 from backend.analysis.export import ExportService
-from backend.analysis.summary import SummaryCaps, SummaryService
+from backend.analysis.summary import SummaryCaps
+from backend.analysis.summary_service import SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
 from backend.api.conv_step import router as conv_step_router

@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 
 from backend.analysis.functional_ops import trace_functional
 from backend.analysis.shapes import build_on_meta
-from backend.analysis.summary import SummaryCaps, SummaryParams, SummaryService, summarize
+from backend.analysis.summary import SummaryCaps, SummaryParams, summarize
+from backend.analysis.summary_service import SummaryService
 from backend.errors import InputSizeError
 from backend.zoo import all_specs, get_spec
 
@@ -219,3 +220,14 @@ def test_summary_endpoint_functional_switch(client: TestClient) -> None:
     assert [r["name"] for r in modules["layers"]] == ["conv1", "bn1", "conv2", "bn2"]
     assert modules["totals"] == full["totals"]
     assert client.get("/models/basicblock/summary?functional=maybe").status_code == 422
+
+
+def test_summary_answer_is_cached_json(client: TestClient) -> None:
+    first = client.get("/models/resnet18/summary?batch_size=3")
+    again = client.get("/models/resnet18/summary?batch_size=3")
+    assert first.headers["content-type"] == "application/json"
+    assert first.content == again.content
+    body = first.json()
+    assert body["input_shape"] == [3, 3, 32, 32] and body["totals"]["params"] == 11_173_962
+    top = client.get("/models/resnet18/summary?batch_size=3&depth=1").json()
+    assert {r["depth"] for r in top["layers"]} == {1}

@@ -5,10 +5,10 @@ import pytest
 from backend.analysis.summary import (
     SummaryCaps,
     SummaryParams,
-    SummaryService,
     limit_depth,
     summarize,
 )
+from backend.analysis.summary_service import SummaryService
 from backend.errors import InputSizeError, InvalidParameterError
 from backend.zoo import get_spec
 

@@ -19,7 +19,8 @@ import re
 from pydantic import BaseModel, Field
 
 from backend.analysis.shapes import SizeRange, valid_square_sizes
-from backend.analysis.summary import LayerRow, ModelSummary, SummaryParams, SummaryService
+from backend.analysis.summary import LayerRow, ModelSummary, SummaryParams
+from backend.analysis.summary_service import SummaryService
 from backend.errors import InputSizeError, InvalidParameterError
 from backend.zoo.registry import ModelSpec, get_spec
 

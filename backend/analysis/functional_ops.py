@@ -24,7 +24,7 @@ from typing import Any
 
 import torch
 from torch import Tensor, nn
-from torch.overrides import TorchFunctionMode, resolve_name
+from torch.overrides import TorchFunctionMode
 
 # resolved torch name -> (row type, how the code writes it). Only operations that change or
 # gate the data; shape queries (.size(), .dim()) and copies are left out.
@@ -101,8 +101,10 @@ class FunctionalCall:
 @dataclass
 class FunctionalTrace:
     calls: list[FunctionalCall] = field(default_factory=list)
-    # module name -> the line(s) of the parent forward() that call it, one per call
+    # module name -> the line(s) of the parent forward() that call it, one per call (modules
+    # whose caller is torch's own code are not listed)
     module_calls: dict[str, list[int | None]] = field(default_factory=dict)
+    module_call_count: int = 0  # module calls of the pass, the model's own excluded
 
 
 def _tensors(value: Any) -> list[Tensor]:
@@ -127,6 +129,42 @@ def _caller_line(code: CodeType | None, frame: FrameType | None) -> tuple[str | 
     return None, None
 
 
+def _modules_to_hook(model: nn.Module) -> tuple[list[nn.Module], dict[nn.Module, int]]:
+    """The modules whose calls need hooks, and for each, the module calls it makes unseen.
+
+    A subtree of torch's own modules under another of torch's own (VGG's `features.0`…
+    `features.30` under its Sequential, a downsample's conv and BatchNorm) can call no
+    functional operation that gets a row, so it needs no hooks: its calls are counted when its
+    hooked ancestor returns (torch's containers run each child once). Hooks cost; VGG16 goes
+    from 40 hooked modules to 4.
+    """
+    has_model_code: dict[nn.Module, bool] = {}
+
+    def visit(module: nn.Module) -> bool:
+        found = _is_model_code(module)
+        for child in module.children():
+            found = visit(child) or found
+        has_model_code[module] = found
+        return found
+
+    visit(model)
+    hooked: list[nn.Module] = []
+    unseen: dict[nn.Module, int] = {}
+
+    def walk(module: nn.Module, parent_is_model_code: bool) -> None:
+        if module is not model and not (has_model_code[module] or parent_is_model_code):
+            return
+        hooked.append(module)
+        for child in module.children():
+            if has_model_code[child] or _is_model_code(module):
+                walk(child, _is_model_code(module))
+            else:
+                unseen[module] = unseen.get(module, 0) + sum(1 for _ in child.modules())
+
+    walk(model, False)
+    return hooked, unseen
+
+
 class _Recorder(TorchFunctionMode):
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
@@ -141,6 +179,8 @@ class _Recorder(TorchFunctionMode):
         self._off: Any = None
         self._late = False
         self.handles: list[Any] = []
+        self.hooked: list[nn.Module] = list(self.names)
+        self.unseen: dict[nn.Module, int] = {}
 
     def _dispatch(self, on: bool) -> None:
         if on and self._off is not None:
@@ -152,6 +192,7 @@ class _Recorder(TorchFunctionMode):
 
     def close(self) -> None:
         self._dispatch(True)
+        self.trace.module_call_count = self.started
 
     def enter(self, module: nn.Module, args: tuple) -> None:
         """First pre-hook of every module (before a summary tool's own)."""
@@ -164,7 +205,7 @@ class _Recorder(TorchFunctionMode):
                 _, line = _caller_line(type(caller).forward.__code__, sys._getframe(1))
             self.trace.module_calls.setdefault(self.names[module], []).append(line)
             self.started += 1
-            self._dispatch(False)  # the other pre-hooks (torchinfo's bookkeeping) run unseen
+        self._dispatch(False)  # the other pre-hooks (torchinfo's bookkeeping) run unseen
         self.running.append(module)
 
     def enter_body(self, module: nn.Module, args: tuple) -> None:
@@ -174,6 +215,7 @@ class _Recorder(TorchFunctionMode):
     def leave(self, module: nn.Module, args: tuple, output: Any) -> None:
         """First forward hook: the body is done."""
         self.running.pop()
+        self.started += self.unseen.get(module, 0)
         self._dispatch(False)
 
     def leave_body(self, module: nn.Module, args: tuple, output: Any) -> None:
@@ -181,17 +223,18 @@ class _Recorder(TorchFunctionMode):
         self._dispatch(not self.running or _is_model_code(self.running[-1]))
 
     def hook(self) -> None:
-        for m in self.names:
+        self.hooked, self.unseen = _modules_to_hook(self.model)
+        for m in self.hooked:
             self.handles.append(m.register_forward_pre_hook(self.enter, prepend=True))
             self.handles.append(m.register_forward_hook(self.leave, prepend=True))
 
     def _hook_late(self) -> None:
         """From the model's own pre-hook: by now a summary tool has added its hooks, so these
-        run after them. (The model's own call gets none: its body starts with dispatch on.)"""
+        run after them. (The model's own call gets none: `recording` wraps its forward.)"""
         if self._late:
             return
         self._late = True
-        for m in self.names:
+        for m in self.hooked:
             if m is not self.model:
                 self.handles.append(m.register_forward_pre_hook(self.enter_body))
                 self.handles.append(m.register_forward_hook(self.leave_body))
@@ -207,8 +250,6 @@ class _Recorder(TorchFunctionMode):
         if known is None or not self.running or not _is_model_code(self.running[-1]):
             return result
         owner = self.running[-1]
-        if resolve_name(func) is None:
-            return result
         operands = _tensors(args) + _tensors(list((kwargs or {}).values()))
         outputs = _tensors(result)
         if not operands or not outputs:
@@ -250,6 +291,15 @@ def recording(model: nn.Module) -> Iterator[FunctionalTrace]:
     """
     recorder = _Recorder(model)
     recorder.hook()
+
+    def forward_body(*args: Any, **kwargs: Any) -> Any:
+        # The model's own call gets no late pre-hook (torchinfo adds its hooks after ours, in
+        # the call that runs the pass), so its body switches dispatch on itself. An instance
+        # attribute shadows the class's forward for this pass only; the summary holds its lock.
+        recorder._dispatch(True)
+        return type(model).forward(model, *args, **kwargs)
+
+    model.forward = forward_body  # type: ignore[method-assign]
     try:
         with recorder:
             try:
@@ -257,6 +307,7 @@ def recording(model: nn.Module) -> Iterator[FunctionalTrace]:
             finally:
                 recorder.close()  # a forward that raised left a module's dispatch switched off
     finally:
+        del model.forward
         recorder.unhook()
 
 

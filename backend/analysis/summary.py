@@ -4,8 +4,8 @@ Summaries run torchinfo on a private instance built on the `meta` device, so no 
 activations are allocated and no shared model is hooked (torchinfo pitfalls 6 and 7 in facts.md).
 """
 
+import logging
 import threading
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -83,6 +83,8 @@ class SummaryParams(BaseModel, frozen=True):
     num_classes: int | None
     freeze: tuple[str, ...] = ()  # top-level module names (transfer.resolve_freeze)
 
+
+log = logging.getLogger(__name__)
 
 # torchinfo keeps module-global state (a forward-pass cache keyed on class name that also keeps
 # the last model alive): one summary at a time, and the cache cleared after each.
@@ -304,7 +306,15 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
     layers = _with_container_mult_adds(
         [_row(i, info) for i, info in enumerate(stats.summary_list[1:])]
     )
-    layers = with_functional_rows(layers, functional.calls)
+    if functional.module_call_count == len(layers):
+        layers = with_functional_rows(layers, functional.calls)
+    else:  # a module whose calls could not be counted: no place is sure, so no functional rows
+        log.warning(
+            "%s: %d module calls traced, %d summary rows; functional rows left out",
+            spec.name,
+            functional.module_call_count,
+            len(layers),
+        )
     if params.freeze:
         layers = [
             r.model_copy(update={"trainable": False}) if is_frozen(r.name, params.freeze) else r
@@ -359,39 +369,3 @@ def module_rows_only(summary: ModelSummary) -> ModelSummary:
     """torchinfo's rows alone, as before functional rows existed (`functional=false`)."""
     rows = [r for r in summary.layers if not r.functional]
     return summary.model_copy(update={"layers": rows, "depth": max(r.depth for r in rows)})
-
-
-class SummaryService:
-    """Summaries cached per parameter set (an LRU); errors are not cached."""
-
-    def __init__(self, caps: SummaryCaps, cache_size: int) -> None:
-        self.caps = caps
-        self.cache_size = cache_size
-        self._cache: OrderedDict[tuple[str, SummaryParams], ModelSummary] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(
-        self,
-        spec: ModelSpec,
-        params: SummaryParams,
-        depth: int | None = None,
-        functional: bool = True,
-    ) -> ModelSummary:
-        key = (spec.name, params)
-        with self._lock:
-            summary = self._cache.get(key)
-            if summary is not None:
-                self._cache.move_to_end(key)
-        if summary is None:
-            summary = summarize(spec, params, self.caps)
-            with self._lock:
-                self._cache[key] = summary
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
-        if not functional:
-            summary = module_rows_only(summary)
-        return summary if depth is None else limit_depth(summary, depth)
-
-    def default_params(self, spec: ModelSpec) -> SummaryParams:
-        _, h, w = spec.default_input_shape
-        return SummaryParams(batch_size=1, height=h, width=w, num_classes=None)

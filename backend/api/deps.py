@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from backend.analysis.summary import SummaryService
+from backend.analysis.summary_service import SummaryService
 from backend.config import Settings, get_settings
 from backend.serving.device import DeviceChoice
 from backend.source.source_map import SourceService

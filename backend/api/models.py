@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from backend.analysis.shapes import param_count
 from backend.analysis.summary import ModelSummary, SummaryParams
@@ -109,7 +109,10 @@ def get_summary(
             "view, flatten, the residual +=) as rows with `functional: true`."
         ),
     ] = True,
-) -> ModelSummary:
+) -> Response:
     spec = get_spec(name)
     params = summary_params(spec, height, width, batch_size, num_classes, freeze)
-    return summaries.get(spec, params, depth, functional=functional)
+    # Already JSON (cached as bytes by the service), so FastAPI does not serialize it again;
+    # response_model still documents the schema.
+    body = summaries.get_json(spec, params, depth, functional=functional)
+    return Response(content=body, media_type="application/json")

@@ -69,7 +69,8 @@ def test_vgg16_line_clicks_walk_the_convolutions_and_mark_the_cfg_entry(
     for _ in range(3):
         code_line(session, conv_line).click()
         selected = page.locator("#diagram-scroll").get_attribute("data-selected")
-        names.append(page.locator(f'#diagram-scroll [data-id="{selected}"]').get_attribute("data-name"))
+        block = page.locator(f'#diagram-scroll [data-id="{selected}"]')
+        names.append(block.get_attribute("data-name"))
     assert names == ["features.0", "features.2", "features.5"]
     mark = page.locator("#code-panel mark.cfg-entry")
     assert mark.inner_text() == "128"  # features.5: the first 128 of the cfg list
@@ -94,8 +95,11 @@ def test_resnet_block_shows_its_relus_and_the_addition(session: Session) -> None
         "layer1.0.relu#2",
     ]
     page.click('#diagram-scroll .block[data-name="layer1.0.relu#2"]')
-    assert page.locator("#code-panel .code-line.hl").inner_text().strip().endswith(
-        "return F.relu(out)"
+    assert (
+        page.locator("#code-panel .code-line.hl")
+        .inner_text()
+        .strip()
+        .endswith("return F.relu(out)")
     )
 
 
