@@ -15,6 +15,7 @@ import { createDownloads } from './downloads.js';
 import { renderDetails } from './details.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
+import { withStages } from './diagram/stages.js';
 import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
 import { createFeatureMaps } from './featuremaps.js';
@@ -168,7 +169,9 @@ async function loadSummary(name, params, edited = null) {
       fieldErrors: {},
       summaryError: null,
       pending: false,
-      ...(changedModel ? { collapsed: new Set(), selected: null, hovered: null, zoom: null } : {}),
+      ...(changedModel
+        ? { collapsed: new Set(), level: 'layers', selected: null, hovered: null, zoom: null }
+        : {}),
     });
   } catch (error) {
     if (token !== summaryToken) return;
@@ -214,8 +217,9 @@ function toggleCollapsed(name) {
 let drawnModel = null; // redrawing the same model keeps the scroll position
 
 function renderDiagram() {
-  const { summary, model, collapsed, foldActivations, paperView, zoom } = store.get();
-  if (!summary || !model) return;
+  const { summary: full, model, collapsed, foldActivations, paperView, zoom, level } = store.get();
+  if (!full || !model) return;
+  const summary = level === 'stages' ? withStages(full).summary : full;
   const drawing = `${summary.model}:${paperView}`;
   const keepScroll = drawnModel === drawing;
   drawnModel = drawing;
@@ -227,7 +231,7 @@ function renderDiagram() {
         rootResidual: isResidualRoot(model, summary),
         rootLabel: model.name,
       });
-  for (const id of ['fold-activations', 'collapse-all', 'expand-all']) $(id).disabled = paperView;
+  for (const id of ['fold-activations', 'collapse-all', 'expand-all', 'collapse-level']) $(id).disabled = paperView;
   view.show(layout, {
     title: t('diagram.title', { model: model.title, shape: formatShape(summary.input_shape) }),
     zoom,
@@ -255,6 +259,7 @@ function renderSelection() {
   table.setSelected(row ? row.index : null);
   codeView.mark(row?.name ?? null);
   $('diagram-scroll').dataset.selected = selected ?? '';
+  $('collapse-level').value = store.get().level;
 }
 
 function renderStatus() {
@@ -283,8 +288,8 @@ function renderView() {
     $(`view-${name}`).hidden = !active;
   }
   // A diagram drawn while hidden had no width to fit: fit it now that it shows.
-  if (current === 'diagram' && store.get().zoom === null) {
-    view.applyZoom(null);
+  if (current === 'diagram' && (store.get().zoom === null || store.get().zoom === 'all')) {
+    view.applyZoom(store.get().zoom);
     renderZoomLevel();
   }
 }
@@ -314,7 +319,7 @@ store.subscribe((state, changed) => {
       codeView.retranslate();
     }
   }
-  if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang')) {
+  if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang', 'level')) {
     renderDiagram();
     table.setSummary(state.summary);
     renderTotals(state.summary, { t });
@@ -347,17 +352,27 @@ $('paper-view').addEventListener('change', (event) => {
 $('fold-activations').addEventListener('change', (event) => {
   store.set({ foldActivations: event.target.checked });
 });
-$('collapse-all').addEventListener('click', () => {
-  const rows = store.get().summary?.layers ?? [];
-  const topLevel = containerNames(rows).filter((name) => !name.includes('.'));
-  store.set({ collapsed: new Set(topLevel) });
-});
-$('expand-all').addEventListener('click', () => store.set({ collapsed: new Set() }));
+function collapseTo(level) {
+  const summary = store.get().summary;
+  if (!summary) return;
+  if (level === 'stages') {
+    store.set({ level, collapsed: new Set(withStages(summary).names) });
+  } else if (level === 'top') {
+    const topLevel = containerNames(summary.layers).filter((name) => !name.includes('.'));
+    store.set({ level, collapsed: new Set(topLevel) });
+  } else {
+    store.set({ level: 'layers', collapsed: new Set() });
+  }
+}
+$('collapse-level').addEventListener('change', (event) => collapseTo(event.target.value));
+$('collapse-all').addEventListener('click', () => collapseTo('top'));
+$('expand-all').addEventListener('click', () => collapseTo('layers'));
 function showCode(shown) {
   $('diagram-split').classList.toggle('with-code', shown);
   $('code-panel').hidden = !shown;
-  if (store.get().zoom === null) {
-    view.applyZoom(null); // the diagram's width changed: fit it again
+  const { zoom } = store.get();
+  if (zoom === null || zoom === 'all') {
+    view.applyZoom(zoom); // the diagram's width changed: fit it again
     renderZoomLevel();
   }
 }
@@ -366,8 +381,8 @@ showCode($('show-code').checked);
 $('zoom-in').addEventListener('click', () => store.set({ zoom: view.zoom * 1.2 }));
 $('zoom-out').addEventListener('click', () => store.set({ zoom: view.zoom / 1.2 }));
 $('zoom-fit').addEventListener('click', () => {
-  store.set({ zoom: null });
-  view.applyZoom(null);
+  store.set({ zoom: 'all' });
+  view.applyZoom('all');
   renderZoomLevel();
 });
 
@@ -389,8 +404,9 @@ let resizeTimer = null;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    if (store.get().zoom === null) {
-      view.applyZoom(null);
+    const { zoom } = store.get();
+    if (zoom === null || zoom === 'all') {
+      view.applyZoom(zoom);
       renderZoomLevel();
     }
   }, 100);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { blockWidth, buildTree, containerNames, layoutSummary } from '../js/diagram/layout.js';
+import { stagesOf, withStages } from '../js/diagram/stages.js';
 import { fixture, leafRows } from './helpers.mjs';
 
 const MODELS = ['simplecnn', 'alexnet', 'vgg16', 'resnet18', 'resnet34', 'basicblock'];
@@ -379,5 +380,41 @@ describe("forward()'s own operations (functional rows)", () => {
     assert.equal(layout.adds[0].row.name, 'add#1');
     assert.equal(layout.blocks.at(-1).name, 'relu#2');
     assert.ok(layout.blocks.at(-1).y < layout.frames[0].y1);
+  });
+});
+
+describe('stages (the "stages" collapse level)', () => {
+  it("VGG16's five cfg blocks and the head, each one collapsible group", () => {
+    const { summary, names } = withStages(fixture('vgg16'));
+    assert.deepEqual(names, ['stage 1', 'stage 2', 'stage 3', 'stage 4', 'stage 5', 'head']);
+    const layout = layoutSummary(summary, { collapsed: new Set(names) });
+    const groups = layout.blocks.filter((b) => b.kind === 'container');
+    assert.deepEqual(
+      groups.map((b) => [b.name, b.shapeText]),
+      [
+        ['stage 1', '3×224×224 → 64×112×112'],
+        ['stage 2', '64×112×112 → 128×56×56'],
+        ['stage 3', '128×56×56 → 256×28×28'],
+        ['stage 4', '256×28×28 → 512×14×14'],
+        ['stage 5', '512×14×14 → 512×7×7'],
+        ['head', '512×7×7 → 1000'],
+      ],
+    );
+    const params = groups.reduce((n, b) => n + b.params, 0);
+    assert.equal(params, fixture('vgg16').totals.params, 'stages add up to the model');
+  });
+
+  it('ResNet-18: stem, layer1–4 (modules already) and head', () => {
+    const { names } = withStages(fixture('resnet18'));
+    assert.deepEqual(names, ['stem', 'layer1', 'layer2', 'layer3', 'layer4', 'head']);
+    assert.deepEqual(stagesOf(fixture('alexnet')).map((s) => s.name), ['stage 1', 'stage 2', 'stage 3', 'head']);
+  });
+
+  it("SimpleCNN's reused pool lands in each of its stages; the standalone block has none", () => {
+    const { summary, names } = withStages(fixture('simplecnn'));
+    assert.deepEqual(names, ['stage 1', 'stage 2', 'head']);
+    const pools = summary.layers.filter((r) => r.name === 'pool').map((r) => r.parent);
+    assert.deepEqual(pools, ['stage 1', 'stage 2']);
+    assert.deepEqual(withStages(fixture('basicblock')).names, []);
   });
 });

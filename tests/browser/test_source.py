@@ -149,3 +149,31 @@ def test_phone_width_stacks_code_under_the_diagram(browser, base_url: str) -> No
         code = session.page.locator("#code-panel").bounding_box()
         assert diagram and code and code["y"] >= diagram["y"] + diagram["height"] - 1
         session.screenshot("source-resnet18-phone", full_page=True)
+
+
+def test_fit_shows_all_of_vgg16_and_stages_collapse_to_six_blocks(session: Session) -> None:
+    session.open("vgg16")
+    page = session.page
+    page.click("#zoom-fit")
+    scroll = page.locator("#diagram-scroll")
+    box = scroll.evaluate("el => [el.clientWidth, el.clientHeight]")
+    svg = page.locator("#diagram-scroll svg.diagram").evaluate(
+        "el => [el.width.baseVal.value, el.height.baseVal.value]"
+    )
+    assert svg[0] <= box[0] and svg[1] <= box[1], (svg, box)
+    assert page.locator('#diagram-scroll .block[data-name="classifier.6"]').count() == 1
+    session.screenshot("source-vgg16-fit-1280")
+    page.select_option("#collapse-level", "stages")
+    groups = page.locator("#diagram-scroll .block.kind-container").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.container)"
+    )
+    assert groups == ["stage 1", "stage 2", "stage 3", "stage 4", "stage 5", "head"]
+    session.screenshot("source-vgg16-stages-1280")
+    page.select_option("#collapse-level", "top")
+    tops = page.locator("#diagram-scroll .block.kind-container").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.container)"
+    )
+    assert tops == ["features", "classifier"]
+    page.select_option("#collapse-level", "layers")
+    assert page.locator("#diagram-scroll .block.kind-container").count() == 0
+    assert session.problems.unexpected() == []

@@ -308,4 +308,9 @@ export const en = {
   'conv.error': 'The step could not be computed: {detail}',
   'conv.inputMap': 'Layer input (channel {c}), window outlined',
   'conv.outputMap': 'Output map (channel {c}), unit outlined',
+  'diagram.level': 'Show',
+  'diagram.levelLayers': 'every layer',
+  'diagram.levelStages': 'stages',
+  'diagram.levelTop': 'top level',
+  'diagram.fitTitle': 'Fit the whole network in the view (width and height)',
 };

@@ -296,4 +296,9 @@ export const ko = {
   'conv.error': '계산하지 못했습니다: {detail}',
   'conv.inputMap': '레이어 입력 (채널 {c}), 창 표시',
   'conv.outputMap': '출력 맵 (채널 {c}), 위치 표시',
+  'diagram.level': '보기',
+  'diagram.levelLayers': '모든 레이어',
+  'diagram.levelStages': '단계별',
+  'diagram.levelTop': '최상위만',
+  'diagram.fitTitle': '네트워크 전체를 화면에 맞추기 (너비와 높이)',
 };
