@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The frontend's pure modules (layout, formatting) run under Node's built-in test runner.
 NODE ?= node
+# `make run` is one person's server on their own machine: the page may download published
+# weights into WEIGHTS_DIR (the server's default, for shared servers, is off).
+ALLOW_WEIGHT_DOWNLOADS ?= true
 
 .PHONY: install install-dev run test lint format bench clean
 
@@ -23,7 +26,7 @@ install: $(VENV)/.installed-app
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
+	ALLOW_WEIGHT_DOWNLOADS=$(ALLOW_WEIGHT_DOWNLOADS) $(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
 
 # ESLint, pinned in package.json/package-lock.json, lints the page's modules and their node tests.
 node_modules/.installed: package.json package-lock.json

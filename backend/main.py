@@ -11,7 +11,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
-from backend.analysis.export import ExportService
 from backend.analysis.summary import SummaryCaps
 from backend.analysis.summary_service import SummaryService
 from backend.api import health, models, predict
@@ -21,13 +20,17 @@ from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
-from backend.api.openapi import install_openapi
+from backend.api.openapi import install_openapi, operation_id
 from backend.api.source import router as source_router
+from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
+from backend.exports.onnx import ExportService
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
 from backend.source.source_map import SourceService
+from backend.weights.jobs import DownloadManager
+from backend.weights.sources import load_manifest
 from backend.zoo import get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
@@ -87,8 +90,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = serving.runtime
     app.state.inference = serving.gate
     app.state.image_limits = serving.limits
+    app.state.downloads = DownloadManager(
+        settings.weights_dir,
+        settings.weights_base_url,
+        load_manifest(settings.weights_manifest),
+        is_trained=serving.weights.is_trained,
+    )
     log.info("serving on %s", app.state.device.device)
     yield
+    app.state.downloads.close()  # a download under way stops; its partial file is kept
     serving.close()
 
 
@@ -102,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -114,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports_router)
     app.include_router(source_router)
     app.include_router(predict.router)
+    app.include_router(weights_router)
     frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.

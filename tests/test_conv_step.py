@@ -5,10 +5,10 @@ import pytest
 import torch
 from fastapi.testclient import TestClient
 
-from backend.analysis.conv_step import check_step, conv_step
-from backend.analysis.layer_capture import model_input
 from backend.errors import InvalidParameterError
+from backend.inspection.conv_step import check_step, conv_step
 from backend.serving.images import ImageLimits
+from backend.serving.inference import model_input
 from backend.serving.runtime import ModelRuntime
 from backend.serving.weights import WeightStore
 from backend.zoo import all_specs, get_spec

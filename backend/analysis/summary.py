@@ -17,7 +17,7 @@ from torchinfo.layer_info import LayerInfo
 
 from backend.analysis.functional_ops import FunctionalCall, recording
 from backend.analysis.shapes import build_on_meta, explain_failure, probe, valid_square_sizes
-from backend.analysis.transfer import is_frozen, resolve_freeze, top_level_modules
+from backend.analysis.transfer import is_frozen
 from backend.errors import InputSizeError, InvalidParameterError, NotAClassifierError
 from backend.zoo.registry import ModelSpec, get_spec
 
@@ -81,7 +81,8 @@ class SummaryParams(BaseModel, frozen=True):
     height: int
     width: int
     num_classes: int | None
-    freeze: tuple[str, ...] = ()  # top-level module names (transfer.resolve_freeze)
+    # Top-level module names, already resolved where the query entered (transfer.resolve_freeze).
+    freeze: tuple[str, ...] = ()
 
 
 log = logging.getLogger(__name__)
@@ -244,12 +245,6 @@ def check_params(spec: ModelSpec, params: SummaryParams, caps: "SummaryCaps") ->
                 f"got {params.num_classes}.",
                 field="num_classes",
             )
-    if params.freeze and resolve_freeze(spec, list(params.freeze)) != params.freeze:
-        raise InvalidParameterError(
-            f"freeze must list top-level modules of {spec.name} in model order: "
-            f"{', '.join(top_level_modules(spec))}.",
-            field="freeze",
-        )
 
 
 class SummaryCaps(BaseModel, frozen=True):

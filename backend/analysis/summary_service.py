@@ -69,5 +69,5 @@ class SummaryService:
         return summary if depth is None else limit_depth(summary, depth)
 
     def default_params(self, spec: ModelSpec) -> SummaryParams:
-        _, h, w = spec.default_input_shape
+        h, w = spec.default_size
         return SummaryParams(batch_size=1, height=h, width=w, num_classes=None)

@@ -4,10 +4,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from backend.analysis.conv_step import DEFAULT_INPUTS, MAX_INPUTS, ConvStep, check_step, conv_step
-from backend.api.analysis import IMAGE_ERRORS, Call, _image
-from backend.api.predict import IMAGE_BODY
-from backend.serving.runtime import require_classifier
+from backend.api.analysis import IMAGE_ERRORS
+from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep
+from backend.api.params import Call
+from backend.api.uploads import IMAGE_BODY, read_image_bytes
+from backend.inspection.conv_step import (
+    DEFAULT_INPUTS,
+    MAX_INPUTS,
+    ConvStep,
+    check_step,
+    conv_step,
+)
 from backend.zoo import get_spec
 
 router = APIRouter(tags=["analysis"])
@@ -22,6 +29,10 @@ router = APIRouter(tags=["analysis"])
 async def post_conv_step(
     name: str,
     request: Request,
+    settings: SettingsDep,
+    limits: ImageLimitsDep,
+    runtime: RuntimeDep,
+    gate: GateDep,
     layer: Annotated[str, Query(max_length=200, description="A Conv2d or MaxPool2d row.")],
     call: Call = None,
     channel: Annotated[int | None, Query(ge=0, description="Output channel (default 0).")] = None,
@@ -36,9 +47,7 @@ async def post_conv_step(
 ) -> ConvStep:
     """One output unit of a convolution computed step by step for an image: the input window,
     the filter's weights, their products, sum + bias, and the model's own value there."""
-    spec = get_spec(name)
-    require_classifier(spec)
-    step = check_step(spec, layer, call or 1, channel, row, col, max_inputs)  # before the body
-    data = await _image(request)
-    state = request.app.state
-    return await state.inference.run(conv_step, state.runtime, spec, data, state.image_limits, step)
+    # Every parameter is checked here, before the body is read (422 without an upload).
+    step = check_step(get_spec(name), layer, call or 1, channel, row, col, max_inputs)
+    data = await read_image_bytes(request, limits, settings.max_upload_bytes)
+    return await gate.run(conv_step, runtime, step.spec, data, limits, step)

@@ -1,33 +1,23 @@
 """Downloads: a model as ONNX (/models/{name}/export.onnx), its summary as CSV and JSON."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from backend.analysis.export import ExportService, checkpoint_loader, summary_csv
 from backend.analysis.summary import ModelSummary
-from backend.api.deps import SummariesDep
-from backend.api.models import summary_params
-from backend.api.schemas import ErrorResponse
+from backend.api.deps import ExporterDep, SummariesDep, WeightsDep
+from backend.api.params import Classes, Freeze, Size, summary_params
+from backend.api.schemas import NOT_FOUND, error
 from backend.errors import InputSizeError
+from backend.exports.onnx import checkpoint_loader
+from backend.exports.summary_csv import summary_csv
 from backend.zoo import get_spec
 
 router = APIRouter(prefix="/models", tags=["exports"])
 
-Size = Annotated[int | None, Query(ge=1, description="Input side in px (default: the model's).")]
-Classes = Annotated[int | None, Query(ge=1, description="Classes of a new head (default: own).")]
 ERRORS = {
-    404: {"model": ErrorResponse, "description": "Unknown model name."},
-    422: {"model": ErrorResponse, "description": "A size the network cannot take."},
+    **NOT_FOUND,
+    422: error("A size the network cannot take."),
 }
-
-
-def get_exporter(request: Request) -> ExportService:
-    return request.app.state.exporter
-
-
-ExporterDep = Annotated[ExportService, Depends(get_exporter)]
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -56,14 +46,14 @@ def _summary(
             "description": "The ONNX file (input `input`, output `logits`, batch 1).",
         },
         **ERRORS,
-        503: {"model": ErrorResponse, "description": "Another export is still running."},
+        503: error("Another export is still running."),
     },
 )
 def export_onnx(
     name: str,
-    request: Request,
     summaries: SummariesDep,
     exporter: ExporterDep,
+    weights: WeightsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
@@ -75,9 +65,10 @@ def export_onnx(
     if summary.warnings:  # SimpleCNN's view(-1, ...) would bake a wrong batch into the file
         raise InputSizeError(summary.warnings[0], field="height")
     n, c, h, w = summary.input_shape
-    weights = getattr(request.app.state, "weights", None)
-    loader = checkpoint_loader(weights) if weights is not None else None
-    result = exporter.onnx(spec, (n, c, h, w), num_classes, loader)
+    version = weights.checkpoint(spec.name)  # a stat: a changed checkpoint is a new export
+    result = exporter.onnx(
+        spec, (n, c, h, w), num_classes, checkpoint_loader(weights), weights_version=version
+    )
     headers = _attachment(result.filename) | {
         "X-Model-Trained": "true" if result.trained else "false",
         "X-Export-Seconds": f"{result.seconds:.3f}",
@@ -96,7 +87,7 @@ def summary_as_csv(
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
-    freeze: Annotated[str | None, Query(max_length=500)] = None,
+    freeze: Freeze = None,
 ) -> Response:
     """The summary's rows as CSV (shapes written as 1x3x224x224)."""
     summary = _summary(summaries, name, height, width, num_classes, freeze)
@@ -119,7 +110,7 @@ def summary_as_json(
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
-    freeze: Annotated[str | None, Query(max_length=500)] = None,
+    freeze: Freeze = None,
 ) -> Response:
     """The same JSON as /summary, as a file download."""
     summary = _summary(summaries, name, height, width, num_classes, freeze)

@@ -209,3 +209,21 @@ export async function exportOnnx(name, { height, width, num_classes: numClasses 
     trained: response.headers.get('X-Model-Trained') === 'true',
   };
 }
+
+// ---------------------------------------------------------------- published weights (issue 15)
+
+/** GET /weights: per classifier, trained or not, published weights, and a download's state. */
+export function listWeights() {
+  return request('weights');
+}
+
+/** POST /weights/{name}/download: starts the server's download, or joins the one under way. */
+export function startWeightsDownload(name) {
+  return request(`weights/${encodeURIComponent(name)}/download`, { method: 'POST' });
+}
+
+/** GET /weights/{name}: the model's entry; `download` is idle, running, done or failed. */
+export async function weightsDownload(name) {
+  const entry = await request(`weights/${encodeURIComponent(name)}`);
+  return entry.download ?? { model: name, state: 'idle', bytes_done: 0 };
+}

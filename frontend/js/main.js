@@ -25,6 +25,7 @@ import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i
 import { createLens } from './lens.js';
 import { renderLessons } from './lessons.js';
 import { renderModelList } from './models.js';
+import { createWeightsOffer } from './weights-offer.js';
 import { renderHead, renderLegend, renderTotals } from './overview.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
@@ -61,6 +62,7 @@ const predictPanel = createPredictPanel({
   t,
   onResult: (image, prediction) => store.set({ image, prediction }),
 });
+const weightsOffer = createWeightsOffer($('weights-offer'), { t, onInstalled: reloadModels });
 createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
 createConvStep($('conv-step'), { t, lookup: (id) => lookup(id) });
 const codeView = createCodeView($('code-panel'), {
@@ -205,6 +207,17 @@ function selectModel(name) {
   loadSource(name);
 }
 
+/** After weights were installed on the server: the list again, so the badges and notice say so. */
+async function reloadModels() {
+  try {
+    const models = await api.listModels();
+    const current = store.get().model?.name;
+    store.set({ models, model: models.find((m) => m.name === current) ?? store.get().model });
+  } catch {
+    // the list stays as it was; the next page load shows the new weights
+  }
+}
+
 function toggleCollapsed(name) {
   const collapsed = new Set(store.get().collapsed);
   if (collapsed.has(name)) collapsed.delete(name);
@@ -318,6 +331,8 @@ store.subscribe((state, changed) => {
       predictPanel.retranslate();
       codeView.retranslate();
     }
+    if (changed.has('model')) weightsOffer.setModel(state.model);
+    else weightsOffer.retranslate();
   }
   if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang', 'level')) {
     renderDiagram();

@@ -18,13 +18,14 @@ import torch
 from pydantic import BaseModel, Field
 from torch import Tensor, nn
 
-from backend.analysis.activations import _grey_png
-from backend.analysis.layer_capture import LayerChoice, find_layer, model_input, private_instance
 from backend.analysis.receptive_field import model_fields
 from backend.errors import InvalidParameterError
+from backend.inspection.activations import _grey_png
+from backend.inspection.layer_capture import LayerChoice, find_layer, private_instance
 from backend.serving.images import ImageLimits, to_data_url
+from backend.serving.inference import model_input
 from backend.serving.preprocess import to_preview
-from backend.serving.runtime import ModelRuntime
+from backend.serving.runtime import ModelRuntime, require_classifier
 from backend.zoo import ModelSpec
 
 STEP_TYPES = ("Conv2d", "MaxPool2d")
@@ -77,6 +78,9 @@ class ConvStep(BaseModel):
 
 @dataclass(frozen=True)
 class StepRequest:
+    """A checked request, made before any upload is read and run later on a worker thread."""
+
+    spec: ModelSpec
     choice: LayerChoice
     channel: int
     row: int
@@ -100,6 +104,7 @@ def check_step(
     max_inputs: int = DEFAULT_INPUTS,
 ) -> StepRequest:
     """Validate everything that does not need the image (422 before the body is read)."""
+    require_classifier(spec)  # only classifiers have a preprocessing for an image
     choice = find_layer(spec, layer, call)
     if choice.entry.type not in STEP_TYPES:
         names = step_layers(spec)
@@ -131,7 +136,7 @@ def check_step(
             f"max_inputs must be between 1 and {MAX_INPUTS}; got {max_inputs}.",
             field="max_inputs",
         )
-    return StepRequest(choice, channel, row, col, max_inputs)
+    return StepRequest(spec, choice, channel, row, col, max_inputs)
 
 
 def step_layers(spec: ModelSpec) -> list[str]:
