@@ -18,52 +18,25 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from backend.i18n import bilingual
+
 NOTES_DIR = Path(__file__).parent / "notes"
 
-# Why a line differs from the seed, in the explorer's two languages.
+# Why a line differs from the seed; the text lives with the server's other text (backend/i18n).
 CORRECTION_KINDS: dict[str, dict[str, str]] = {
-    "ocr_space": {
-        "en": "OCR read the underscore of kernel_size as a space.",
-        "ko": "OCR이 kernel_size의 밑줄(_)을 공백으로 읽었습니다.",
-    },
-    "indentation": {
-        "en": "Indentation lost in the copy from the PDF, restored so that the code runs.",
-        "ko": "PDF에서 복사하며 깨진 들여쓰기를 코드가 실행되도록 복원했습니다.",
-    },
-    "page_break": {
-        "en": "A page break dropped this line's indentation.",
-        "ko": "페이지가 나뉘면서 이 줄의 들여쓰기가 사라졌습니다.",
-    },
-    "comment_line": {
-        "en": "The shape comment had slipped onto a line of its own; put back after its code.",
-        "ko": "줄 끝의 크기 주석이 다음 줄로 밀려 있어 원래 코드 뒤로 옮겼습니다.",
-    },
-    "ocr_escape": {
-        "en": "OCR wrote \\# for #.",
-        "ko": "OCR이 #을 \\#으로 적었습니다.",
-    },
-    "missing_bracket": {
-        "en": "The ) that closes self.features = nn.Sequential( is missing in the notes; added.",
-        "ko": "노트에 self.features = nn.Sequential( 을 닫는 ) 가 빠져 있어 추가했습니다.",
-    },
-    "ocr_bracket": {
-        "en": "OCR read the closing ] as 1.",
-        "ko": "OCR이 닫는 ] 를 1로 읽었습니다.",
-    },
-    "ocr_capital": {
-        "en": "OCR capitalised import.",
-        "ko": "OCR이 import의 첫 글자를 대문자로 읽었습니다.",
-    },
-    "prose_comment": {
-        "en": "A sentence of the slide between the code lines, kept as a comment.",
-        "ko": "코드 사이에 있던 슬라이드 문장을 주석으로 남겼습니다.",
-    },
-    "completion": {
-        "en": "Not in the notes: they stop after self.features. The average pool, the "
-        "classifier and forward() are completed as torchvision's VGG.",
-        "ko": "노트에 없는 부분: 노트는 self.features에서 끝납니다. avgpool, classifier, "
-        "forward()는 torchvision의 VGG와 같게 보완했습니다.",
-    },
+    kind: bilingual(f"notes.correction.{kind}")
+    for kind in (
+        "ocr_space",
+        "indentation",
+        "page_break",
+        "comment_line",
+        "ocr_escape",
+        "missing_bracket",
+        "ocr_bracket",
+        "ocr_capital",
+        "prose_comment",
+        "completion",
+    )
 }
 
 
