@@ -135,8 +135,8 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
   if (block.kind === 'container') container.append(note(t('details.container', { n: block.leafCount })));
   if (block.kind === 'input') container.append(note(t('details.inputNode')));
   if (block.inferred === 'flatten') container.append(note(t('details.flatten')));
-  if (block.inferred === 'reshape') {
-    container.append(note(t('details.flatten')));
+  if (block.inferred === 'reshape' || (block.functional && block.warn)) {
+    if (block.inferred) container.append(note(t('details.flatten')));
     container.append(
       note(
         t('details.reshapeWarn', { from: block.inputShape[0], to: block.outputShape[0] }),

@@ -205,7 +205,8 @@ function arcNodes(layout, t) {
     }
   }
   for (const add of layout.adds) {
-    const a = el('g', { class: 'add', 'data-add': add.name, 'data-id': add.id });
+    // A block's `out += identity` row (functional) is drawn as this ⊕: its row index rides on it.
+    const a = el('g', { class: 'add', 'data-add': add.name, 'data-id': add.id, 'data-add-row': add.row ? String(add.row.index) : null });
     a.append(el('title', {}, t('diagram.addTitle', { name: add.name })));
     a.append(el('circle', { cx: add.x, cy: add.y, r: add.r }));
     a.append(el('path', { d: `M ${add.x - 5} ${add.y} H ${add.x + 5} M ${add.x} ${add.y - 5} V ${add.y + 5}` }));
