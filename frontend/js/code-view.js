@@ -6,11 +6,17 @@
  * asks for its row through `onPickLine`.
  */
 
+import * as api from './api.js';
 import { correctionAt, linesForRow } from './code-map.js';
 import { node } from './dom.js';
 
 
-export function createCodeView(panel, { t, onPickLine }) {
+/**
+ * panel: the aside; toggle: the "Code" checkbox that shows it beside the diagram (`split`);
+ * isCurrent(name): whether a loaded model is still the one shown; onResize: the diagram's
+ * width changed (refit it); onPickLine(line): a line was clicked.
+ */
+export function createCodeView(panel, { t, toggle, split, isCurrent, onResize, onPickLine }) {
   const body = panel.querySelector('.code-body');
   const origin = panel.querySelector('.code-origin');
   const tabs = [...panel.querySelectorAll('[data-code-tab]')];
@@ -112,11 +118,31 @@ export function createCodeView(panel, { t, onPickLine }) {
     });
   }
 
+  function setSource(next, nextStatus = null) {
+    source = next;
+    status = nextStatus;
+    render();
+  }
+
+  function show(shown) {
+    split.classList.toggle('with-code', shown);
+    panel.hidden = !shown;
+    onResize();
+  }
+  toggle.addEventListener('change', () => show(toggle.checked));
+  show(toggle.checked);
+
   return {
-    setSource(next, nextStatus = null) {
-      source = next;
-      status = nextStatus;
-      render();
+    setSource,
+    /** GET /models/{name}/source (cached by api.js), shown unless another model came since. */
+    async load(name) {
+      setSource(null, 'loading');
+      try {
+        const answer = await api.getSource(name);
+        if (isCurrent(name)) setSource(answer);
+      } catch (error) {
+        if (isCurrent(name)) setSource(null, error.detail ?? String(error));
+      }
     },
     mark,
     retranslate: render,

@@ -67,6 +67,16 @@ createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
 createConvStep($('conv-step'), { t, lookup: (id) => lookup(id) });
 const codeView = createCodeView($('code-panel'), {
   t,
+  toggle: $('show-code'),
+  split: $('diagram-split'),
+  isCurrent: (name) => store.get().model?.name === name,
+  onResize: () => {
+    const { zoom } = store.get();
+    if (zoom === null || zoom === 'all') {
+      view.applyZoom(zoom); // the diagram's width changed: fit it again
+      renderZoomLevel();
+    }
+  },
   onPickLine: (line) => {
     const current = lookup(store.get().selected)?.row?.name ?? null;
     const name = rowForLine(codeView.source, line, current);
@@ -101,16 +111,6 @@ function selectRowByName(name) {
   if (!id) return;
   store.set({ selected: id, hovered: null });
   view.reveal(id);
-}
-
-async function loadSource(name) {
-  codeView.setSource(null, 'loading');
-  try {
-    const source = await api.getSource(name);
-    if (store.get().model?.name === name) codeView.setSource(source);
-  } catch (error) {
-    if (store.get().model?.name === name) codeView.setSource(null, error.detail ?? String(error));
-  }
 }
 
 /** The block, ⊕ or container (frame) behind an id, in the shape details.js reads. */
@@ -204,7 +204,7 @@ function selectModel(name) {
   store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
-  loadSource(name);
+  codeView.load(name);
 }
 
 /** After weights were installed on the server: the list again, so the badges and notice say so. */
@@ -382,17 +382,6 @@ function collapseTo(level) {
 $('collapse-level').addEventListener('change', (event) => collapseTo(event.target.value));
 $('collapse-all').addEventListener('click', () => collapseTo('top'));
 $('expand-all').addEventListener('click', () => collapseTo('layers'));
-function showCode(shown) {
-  $('diagram-split').classList.toggle('with-code', shown);
-  $('code-panel').hidden = !shown;
-  const { zoom } = store.get();
-  if (zoom === null || zoom === 'all') {
-    view.applyZoom(zoom); // the diagram's width changed: fit it again
-    renderZoomLevel();
-  }
-}
-$('show-code').addEventListener('change', (event) => showCode(event.target.checked));
-showCode($('show-code').checked);
 $('zoom-in').addEventListener('click', () => store.set({ zoom: view.zoom * 1.2 }));
 $('zoom-out').addEventListener('click', () => store.set({ zoom: view.zoom / 1.2 }));
 $('zoom-fit').addEventListener('click', () => {
