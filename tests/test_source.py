@@ -99,7 +99,7 @@ def test_every_summary_row_maps_to_a_line(name: str) -> None:
     summary = summarize(
         spec, SummaryParams(batch_size=1, height=h, width=w, num_classes=None), CAPS
     )
-    assert source.origin == ("notes" if excerpt_for(name) else "builder")
+    assert source.origin == ("notes" if excerpt_for(name) else "generated")
     for row in summary.layers:
         lines = source.rows.get(row.name)
         assert lines, f"{name}: {row.name} has no line"
@@ -127,13 +127,25 @@ def test_vgg16_rows_map_to_make_layers_and_their_cfg_entry() -> None:
     assert code[source.rows["classifier.0"][0] - 1].strip() == "nn.Linear(512 * 7 * 7, 4096),"
 
 
-def test_vgg11_maps_to_the_builder_and_its_own_cfg() -> None:
+def test_vgg11_maps_to_its_generated_code_and_cfg_list(client: TestClient) -> None:
     source = model_source(get_spec("vgg11"))
-    assert (source.origin, source.path) == ("builder", "backend/zoo/vgg.py")
+    assert (source.origin, source.path) == ("generated", "/models/vgg11/code")
+    assert source.code == client.get("/models/vgg11/code").text  # the same file
     code = source.code.splitlines()
     span = source.spans["features.2"][0]  # VGG11: 64, "M": the third module is the pool
-    assert code[span.line - 1].strip().startswith('"VGG11"')
-    assert code[span.line - 1][span.start : span.end] == '"M"'
+    assert code[span.line - 1].strip().startswith("cfg = [64, 'M',")
+    assert code[span.line - 1][span.start : span.end] == "'M'"
+    assert "nn.Conv2d(in_channels, v" in code[source.rows["features.0"][0] - 1]
+
+
+def test_a_custom_network_maps_to_its_generated_code(client: TestClient) -> None:
+    made = client.post("/architectures", json={"family": "vgg", "cfg": [8, "M", 16, "M"]})
+    assert made.status_code == 200, made.text
+    name = made.json()["name"]
+    body = client.get(f"/models/{name}/source").json()
+    assert body["origin"] == "generated"
+    summary = client.get(f"/models/{name}/summary").json()
+    assert all(body["rows"].get(r["name"]) for r in summary["layers"])
 
 
 def test_resnet18_blocks_and_shortcut() -> None:
@@ -161,6 +173,7 @@ def test_resnet18_blocks_and_shortcut() -> None:
 
 def test_alexnet_2gpu_grouped_convs_map_to_their_replacement() -> None:
     source = model_source(get_spec("alexnet_2gpu"))
+    assert source.origin == "generated"
     code = source.code.splitlines()
     assert "groups=2" in code[source.rows["features.3"][0] - 1]
     assert "groups=2" not in code[source.rows["features.0"][0] - 1]

@@ -82,8 +82,9 @@ def class_lines(code: str) -> dict[str, int]:
     }
 
 
-def _cfg_dict(code: str) -> ast.Dict | None:
-    """The dict literal assigned to `cfg` (VGG's configurations), if the code has one."""
+def _cfg_value(code: str) -> ast.expr | None:
+    """The literal assigned to `cfg`: the notes' dict of configurations, or the generated
+    code's one list."""
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Assign):
             targets = node.targets
@@ -92,26 +93,34 @@ def _cfg_dict(code: str) -> ast.Dict | None:
         else:
             continue
         if any(isinstance(t, ast.Name) and t.id == "cfg" for t in targets):
-            return node.value if isinstance(node.value, ast.Dict) else None
+            return node.value
     return None
 
 
+def _entries(value: ast.List) -> tuple[list[Any], list[Span]] | None:
+    try:
+        values = list(ast.literal_eval(value))
+    except ValueError:
+        return None
+    spans = [Span(e.lineno, e.col_offset, e.end_col_offset or e.col_offset) for e in value.elts]
+    return values, spans
+
+
 def cfg_entries(code: str) -> dict[str, tuple[list[Any], list[Span]]]:
-    """VGG's `cfg = {"VGG16": [64, 64, "M", ...]}`: per key, the values and their places."""
-    table = _cfg_dict(code)
-    if table is None:
+    """VGG's `cfg = {"VGG16": [64, 64, "M", ...]}` (or `cfg = [...]`): per key, the values and
+    their places in the code."""
+    table = _cfg_value(code)
+    if isinstance(table, ast.List):
+        found = _entries(table)
+        return {"cfg": found} if found else {}
+    if not isinstance(table, ast.Dict):
         return {}
     entries = {}
     for key, value in zip(table.keys, table.values, strict=True):
         if isinstance(key, ast.Constant) and isinstance(value, ast.List):
-            try:
-                values = list(ast.literal_eval(value))
-            except ValueError:
-                continue
-            spans = [
-                Span(e.lineno, e.col_offset, e.end_col_offset or e.col_offset) for e in value.elts
-            ]
-            entries[str(key.value)] = (values, spans)
+            found = _entries(value)
+            if found:
+                entries[str(key.value)] = found
     return entries
 
 

@@ -12,14 +12,17 @@ Computed once per model and kept (it depends on no request parameter).
 
 import inspect
 import threading
+from collections import OrderedDict
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from torch import nn
 
+from backend import architectures
 from backend.analysis.functional_ops import trace_functional
 from backend.analysis.shapes import build_on_meta
+from backend.errors import InvalidParameterError
 from backend.source.notes import CORRECTION_KINDS, builder_from_notes, excerpt_for
 from backend.source.origins import build_with_origins, cfg_spans_for, class_lines
 from backend.zoo import ModelSpec
@@ -43,11 +46,13 @@ class CodeCorrection(BaseModel):
 
 class ModelSource(BaseModel):
     model: str
-    origin: Literal["notes", "builder"] = Field(
+    origin: Literal["notes", "generated", "builder"] = Field(
         description="notes: the lecture notes' own code (OCR slips corrected and listed); "
-        "builder: the project's source that builds this model."
+        "generated: the model as seed-style code (GET /models/{name}/code, the other zoo models "
+        "and custom networks); builder: the project's source that builds it (a model with no "
+        "generated code)."
     )
-    path: str = Field(description="Where the code lives in the repository.")
+    path: str = Field(description="Where the code lives (a file of the repository or a URL).")
     code: str
     line_count: int
     rows: dict[str, list[int]] = Field(
@@ -73,18 +78,38 @@ def _display_path(path: Path) -> str:
         return path.name
 
 
-def model_source(spec: ModelSpec) -> ModelSource:
+def _generated(spec: ModelSpec, trained: bool) -> str | None:
+    try:
+        return architectures.model_code(spec, trained=trained)
+    except InvalidParameterError:  # a zoo model no spec describes: its builder source instead
+        return None
+
+
+def model_source(spec: ModelSpec, trained: bool = False) -> ModelSource:
     excerpt = excerpt_for(spec.name)
+    generated = None if excerpt else _generated(spec, trained)
     if excerpt is not None:
         notes_builder = builder_from_notes(excerpt)
-        code, filename = excerpt.text, excerpt.filename
+        code, filename, origin = excerpt.text, excerpt.filename, "notes"
         path = _display_path(excerpt.path)
 
         def build() -> nn.Module:
             return notes_builder(spec.num_classes)
+    elif generated is not None:
+        code, filename, origin = generated, f"<generated {spec.name}>", "generated"
+        path = f"/models/{spec.name}/code"
+
+        def build() -> nn.Module:
+            namespace: dict[str, Any] = {"__name__": f"generated.{spec.name}"}
+            exec(compile(code, filename, "exec"), namespace)  # its footer builds `model`
+            return namespace["model"]
     else:
         source_file = Path(inspect.getsourcefile(type(build_on_meta(spec))) or "")
-        code, filename = source_file.read_text(encoding="utf-8"), str(source_file)
+        code, filename, origin = (
+            source_file.read_text(encoding="utf-8"),
+            str(source_file),
+            "builder",
+        )
         path = _display_path(source_file)
 
         def build() -> nn.Module:
@@ -114,7 +139,7 @@ def model_source(spec: ModelSpec) -> ModelSource:
     }
     return ModelSource(
         model=spec.name,
-        origin="notes" if excerpt else "builder",
+        origin=origin,
         path=path,
         code=code,
         line_count=len(code.splitlines()),
@@ -139,15 +164,21 @@ def model_source(spec: ModelSpec) -> ModelSource:
 
 
 class SourceService:
-    """One ModelSource per model, computed on first request and kept."""
+    """One ModelSource per model (and trained state), computed on first request and kept; an
+    LRU, since custom network names are as many as their specifications."""
 
-    def __init__(self) -> None:
-        self._cache: dict[str, ModelSource] = {}
+    def __init__(self, cache_size: int = 64) -> None:
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[str, bool], ModelSource] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, spec: ModelSpec) -> ModelSource:
+    def get(self, spec: ModelSpec, trained: bool = False) -> ModelSource:
+        key = (spec.name, trained)
         with self._lock:  # building under a profile function: one at a time, once per model
-            source = self._cache.get(spec.name)
+            source = self._cache.get(key)
             if source is None:
-                source = self._cache[spec.name] = model_source(spec)
+                source = self._cache[key] = model_source(spec, trained)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+            self._cache.move_to_end(key)
         return source

@@ -61,15 +61,19 @@ export function createCodeView(panel, { t, toggle, split, isCurrent, onResize, o
   }
 
   function renderOrigin() {
-    if (!source) {
-      origin.textContent = '';
-      return;
-    }
-    origin.textContent =
-      source.origin === 'notes'
-        ? t('code.notes', { n: source.corrections.length })
-        : t('code.builder', { path: source.path });
+    origin.replaceChildren();
+    if (!source) return;
     origin.dataset.origin = source.origin;
+    if (source.origin === 'notes') {
+      origin.textContent = t('code.notes', { n: source.corrections.length });
+    } else if (source.origin === 'generated') {
+      const link = node('a', null, source.path.replace(/^\//, ''));
+      link.href = source.path.replace(/^\//, ''); // relative: the page may be served under a prefix
+      link.target = '_blank';
+      origin.append(t('code.generated'), ' ', link);
+    } else {
+      origin.textContent = t('code.builder', { path: source.path });
+    }
   }
 
   function render() {

@@ -18,6 +18,7 @@ import { paperLayout } from './diagram/paper-layout.js';
 import { withStages } from './diagram/stages.js';
 import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
+import { createEditor } from './editor/index.js';
 import { createFeatureMaps } from './featuremaps.js';
 import { formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
@@ -86,6 +87,8 @@ const codeView = createCodeView($('code-panel'), {
 createLens({ t, lookup: (id) => lookup(id) });
 createCompareView({ t });
 createGradientLesson({ t });
+// The architecture editor: each accepted edit becomes the page's model (and the URL's name).
+const editor = createEditor({ t, onNetwork: (name) => selectModel(name) });
 
 // ---------------------------------------------------------------- lookups
 
@@ -197,14 +200,27 @@ async function loadFields(name, summary) {
   }
 }
 
-function selectModel(name) {
-  const model = store.get().models.find((m) => m.name === name);
-  if (!model) return;
+let selectToken = 0; // a model picked while another one's info was on its way wins
+
+/** Shows a model: a zoo one from the list, or a custom network (its info fetched by name). */
+async function selectModel(name) {
+  const token = ++selectToken;
+  let model = store.get().models.find((m) => m.name === name);
+  if (!model) {
+    try {
+      model = await api.getModel(name);
+    } catch (error) {
+      if (token === selectToken) store.set({ summaryError: error.detail ?? String(error) });
+      return false;
+    }
+    if (token !== selectToken) return false;
+  }
   history.replaceState(null, '', `#${name}`);
   store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
   codeView.load(name);
+  return true;
 }
 
 /** After weights were installed on the server: the list again, so the badges and notice say so. */
@@ -267,7 +283,12 @@ function renderSelection() {
   const { selected, hovered, summary, fields } = store.get();
   view.mark(selected, hovered);
   const shown = lookup(hovered) ?? lookup(selected);
-  renderDetails($('details'), shown, { t, summary, fields: fields?.model === summary?.model ? fields : null });
+  renderDetails($('details'), shown, {
+    t,
+    summary,
+    fields: fields?.model === summary?.model ? fields : null,
+    source: codeView.source?.model === summary?.model ? codeView.source : null,
+  });
   const row = lookup(selected)?.row;
   table.setSelected(row ? row.index : null);
   codeView.mark(row?.name ?? null);
@@ -324,8 +345,12 @@ store.subscribe((state, changed) => {
   const has = (...keys) => keys.some((k) => changed.has(k));
   if (has('lang')) renderLanguage();
   if (has('models', 'model', 'lang')) renderModels();
+  if (has('model')) editor.modelChanged(state.model);
+  if (has('lang')) editor.retranslate();
+  if (has('summary')) editor.summaryChanged(state.summary);
   if (has('model', 'lang')) {
     renderHead(state.model, { t, lang: state.lang });
+    $('edit-copy').hidden = !state.model?.architecture;
     predictPanel.setModel(state.model, state.models);
     if (changed.has('lang')) {
       predictPanel.retranslate();
@@ -355,6 +380,9 @@ store.subscribe((state, changed) => {
 $('lang-toggle').addEventListener('click', () => {
   store.set({ lang: setLanguage(getLanguage() === 'en' ? 'ko' : 'en') });
 });
+
+$('edit-copy').addEventListener('click', () => editor.openCopy(store.get().model, store.get().models));
+$('editor-close').addEventListener('click', () => editor.close());
 
 $('ctl-reset').addEventListener('click', () => {
   const { model } = store.get();
@@ -430,7 +458,18 @@ async function start() {
     const models = await api.listModels();
     store.set({ models });
     const wanted = decodeURIComponent(location.hash.slice(1));
-    selectModel(models.some((m) => m.name === wanted) ? wanted : models[0].name);
+    // A custom network's name holds the whole network: the link opens it, editor and all.
+    const shown = wanted && (await selectModel(wanted));
+    if (shown && store.get().model?.custom) editor.openCopy(store.get().model, store.get().models);
+    if (!shown) {
+      const linkError = store.get().summaryError; // a link to a network that is not valid
+      await selectModel(models[0].name);
+      if (wanted && linkError) {
+        const box = $('models-error');
+        box.hidden = false;
+        box.textContent = t('models.linkError', { detail: linkError });
+      }
+    }
   } catch (error) {
     const box = $('models-error');
     box.hidden = false;
