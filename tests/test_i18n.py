@@ -22,9 +22,9 @@ def placeholders(template: str) -> set[str]:
 def test_every_language_has_exactly_the_same_keys() -> None:
     assert set(TEXTS) == set(LANGUAGES) == {"en", "ko"}
     assert set(TEXTS["en"]) == set(TEXTS["ko"])
-    # 10 model and lesson texts, the 5 descriptions of custom networks (custom.*) and the 10
-    # kinds of correction of the notes' code (notes.correction.*)
-    assert len(TEXTS["en"]) == 25
+    # 10 + the 5 descriptions of custom networks (custom.*) + 37 errors, titles, inits, compare
+    # + the 10 kinds of correction of the notes' code (notes.correction.*)
+    assert len(TEXTS["en"]) == 62
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS["en"]))
