@@ -12,15 +12,18 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
 from backend import architectures
-from backend.analysis.summary import SummaryCaps, SummaryService
+from backend.analysis.summary import SummaryCaps
+from backend.analysis.summary_service import SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
 from backend.api.architectures import router as architectures_router
+from backend.api.conv_step import router as conv_step_router
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi, operation_id
+from backend.api.source import router as source_router
 from backend.api.training import router as training_router
 from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
@@ -29,6 +32,7 @@ from backend.lab.service import Lab
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
+from backend.source.source_map import SourceService
 from backend.weights.jobs import DownloadManager
 from backend.weights.sources import load_manifest
 from backend.zoo import get_spec
@@ -89,6 +93,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.device = resolve_device(settings.device)
     app.state.summaries = _summary_service(settings)
     app.state.exporter = ExportService()  # ONNX exports, one at a time
+    app.state.sources = SourceService()  # each model's code and row -> line map, once each
     if settings.warm_summaries:
         # torchinfo's first meta-device call in a process costs 1–2 s; pay it before serving.
         spec = get_spec("simplecnn")
@@ -138,7 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(models.router)
     app.include_router(analysis_router)
+    app.include_router(conv_step_router)
     app.include_router(exports_router)
+    app.include_router(source_router)
     app.include_router(architectures_router)
     app.include_router(predict.router)
     app.include_router(training_router)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from backend.analysis.summary import SummaryService
+from backend.analysis.summary_service import SummaryService
 from backend.config import Settings
 from backend.exports.onnx import ExportService
 from backend.lab.service import Lab
@@ -15,6 +15,7 @@ from backend.serving.device import DeviceChoice
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
 from backend.serving.weights import WeightStore
+from backend.source.source_map import SourceService
 from backend.weights.jobs import DownloadManager
 
 
@@ -58,8 +59,13 @@ def get_lab(request: Request) -> Lab:
     return request.app.state.lab
 
 
+def get_sources(request: Request) -> SourceService:
+    return request.app.state.sources
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
+SourcesDep = Annotated[SourceService, Depends(get_sources)]
 DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
 RuntimeDep = Annotated[ModelRuntime, Depends(get_runtime)]
 GateDep = Annotated[InferenceGate, Depends(get_gate)]

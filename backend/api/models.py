@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from backend.analysis.shapes import param_count
 from backend.analysis.summary import ModelSummary
@@ -69,7 +69,17 @@ def get_summary(
     num_classes: Annotated[int | None, Query(ge=1)] = None,
     depth: Annotated[int | None, Query(ge=1, le=99, description="Nesting depth kept.")] = None,
     freeze: Freeze = None,
-) -> ModelSummary:
+    functional: Annotated[
+        bool,
+        Query(
+            description="Include the operations forward() calls without a module (F.relu, "
+            "view, flatten, the residual +=) as rows with `functional: true`."
+        ),
+    ] = True,
+) -> Response:
     spec = get_spec(name)
     params = summary_params(spec, height, width, batch_size, num_classes, freeze)
-    return summaries.get(spec, params, depth)
+    # Already JSON (cached as bytes by the service), so FastAPI does not serialize it again;
+    # response_model still documents the schema.
+    body = summaries.get_json(spec, params, depth, functional=functional)
+    return Response(content=body, media_type="application/json")

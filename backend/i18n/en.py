@@ -77,6 +77,28 @@ TEXT: dict[str, str] = {
         "1 wherever it is active, so with weights scaled for it (Kaiming) the gradient "
         "keeps its size — one reason ReLU replaced sigmoid and tanh."
     ),
+    # Why a line of the notes' code differs from the seed (backend/source/notes.py).
+    "notes.correction.ocr_space": ("OCR read the underscore of kernel_size as a space."),
+    "notes.correction.indentation": (
+        "Indentation lost in the copy from the PDF, restored so that the code runs."
+    ),
+    "notes.correction.page_break": ("A page break dropped this line's indentation."),
+    "notes.correction.comment_line": (
+        "The shape comment had slipped onto a line of its own; put back after its code."
+    ),
+    "notes.correction.ocr_escape": ("OCR wrote \\# for #."),
+    "notes.correction.missing_bracket": (
+        "The ) that closes self.features = nn.Sequential( is missing in the notes; added."
+    ),
+    "notes.correction.ocr_bracket": ("OCR read the closing ] as 1."),
+    "notes.correction.ocr_capital": ("OCR capitalised import."),
+    "notes.correction.prose_comment": (
+        "A sentence of the slide between the code lines, kept as a comment."
+    ),
+    "notes.correction.completion": (
+        "Not in the notes: they stop after self.features. The average pool, the"
+        " classifier and forward() are completed as torchvision's VGG."
+    ),
     # Errors (api/error_text.py and the domain errors): {field} is a query parameter's name.
     "error.validation.missing": "{field} is required.",
     "error.validation.integer": "{field} must be a whole number; got {got}.",

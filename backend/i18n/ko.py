@@ -74,6 +74,28 @@ TEXT: dict[str, str] = {
         "미분값이 1이라 그에 맞춘 가중치(Kaiming 초기화)와 함께 기울기 크기가 유지됩니다. "
         "ReLU가 sigmoid와 tanh를 대신하게 된 이유 중 하나입니다."
     ),
+    # Why a line of the notes' code differs from the seed (backend/source/notes.py).
+    "notes.correction.ocr_space": ("OCR이 kernel_size의 밑줄(_)을 공백으로 읽었습니다."),
+    "notes.correction.indentation": (
+        "PDF에서 복사하며 깨진 들여쓰기를 코드가 실행되도록 복원했습니다."
+    ),
+    "notes.correction.page_break": ("페이지가 나뉘면서 이 줄의 들여쓰기가 사라졌습니다."),
+    "notes.correction.comment_line": (
+        "줄 끝의 크기 주석이 다음 줄로 밀려 있어 원래 코드 뒤로 옮겼습니다."
+    ),
+    "notes.correction.ocr_escape": ("OCR이 #을 \\#으로 적었습니다."),
+    "notes.correction.missing_bracket": (
+        "노트에 self.features = nn.Sequential( 을 닫는 ) 가 빠져 있어 추가했습니다."
+    ),
+    "notes.correction.ocr_bracket": ("OCR이 닫는 ] 를 1로 읽었습니다."),
+    "notes.correction.ocr_capital": ("OCR이 import의 첫 글자를 대문자로 읽었습니다."),
+    "notes.correction.prose_comment": ("코드 사이에 있던 슬라이드 문장을 주석으로 남겼습니다."),
+    "notes.correction.completion": (
+        "노트에 없는 부분: 노트는 self.features에서 "
+        "끝납니다. avgpool, classifier, "
+        "forward()는 torchvision의 VGG와 같게 "
+        "보완했습니다."
+    ),
     # 오류 문장(api/error_text.py와 도메인 오류). {field}는 쿼리 매개변수 이름입니다.
     "error.validation.missing": "{field} 값이 필요합니다.",
     "error.validation.integer": "{field} 값은 정수여야 합니다. 받은 값: {got}.",

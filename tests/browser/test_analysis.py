@@ -128,6 +128,8 @@ def test_resnet_block_details_list_both_paths(session: Session, api) -> None:
     session.open("resnet18")
     page = session.page
     page.click('[data-frame="layer2.0"] .frame-label')
+    # The receptive fields arrive on their own request (beside the summary's and the code's).
+    page.locator("#details", has_text="Receptive field").wait_for(timeout=20_000)
     details = page.text_content("#details")
     main, shortcut = block["paths"]
 

@@ -57,7 +57,10 @@ export function paperVolumes(summary) {
   const byName = new Map(summary.layers.map((r) => [r.name, r]));
   const volumes = [{ id: 'input', kind: 'input', rows: [], shape: summary.input_shape }];
   for (const row of summary.layers) {
-    if (!row.is_leaf || onShortcut(row, byName) || row.output_shape.length < 2) continue;
+    // forward()'s own operations (F.relu, flatten) are not drawn as volumes: papers fold them.
+    if (row.functional || !row.is_leaf || onShortcut(row, byName) || row.output_shape.length < 2) {
+      continue;
+    }
     let last = volumes[volumes.length - 1];
     if (last.shape.length === 4 && row.input_shape.length === 2) {
       // Flattening inside forward(): its own vector, like the papers draw it.
