@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     # Largest image, width × height as its header declares (checked before any decoding).
     # Capped at Pillow's own decompression-bomb threshold, so Pillow never has to warn.
     max_image_pixels: Annotated[int, Field(ge=1, le=89_478_485)] = 50_000_000
+    # Peak memory one image's decode may take, estimated from its header (decoder buffers,
+    # EXIF rotation, conversion to L/RGB): a 1.9 KB one-colour 7000×7000 RGBA WebP needs
+    # ~790 MiB in libwebp alone. Past it: 413 saying why and what size would fit.
+    max_decode_bytes: Annotated[int, Field(ge=1 << 20)] = 256 * 1024 * 1024
+    # All decodes running at once share this many bytes; one that does not fit waits up to
+    # decode_wait_s for others to finish, then gets 503 with Retry-After.
+    decode_memory_bytes: Annotated[int, Field(ge=1 << 20)] = 768 * 1024 * 1024
+    decode_wait_s: Annotated[float, Field(ge=0)] = 5.0
     # Models kept in memory at once, least recently used dropped first (VGG16 alone: 0.55 GB).
     max_loaded_models: Annotated[int, Field(ge=1)] = 2
     # Predictions computed at once (default: one per CPU core); up to inference_queue_limit more

@@ -27,7 +27,7 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.InvalidParameterError: 422,
     errors.InputSizeError: 422,
     errors.NotAClassifierError: 422,
-    errors.ExportBusyError: 503,
+    errors.ServerBusyError: 503,
     errors.ImageTooLargeError: 413,
     errors.UnsupportedFormatError: 415,
     errors.UndecodableImageError: 422,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from backend.config import Settings
+from backend.serving.decode_budget import DecodeBudget
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
 from backend.serving.weights import WeightStore
@@ -50,6 +51,11 @@ def open_serving(settings: Settings, device: torch.device) -> ServingResources:
         weights=weights,
         runtime=runtime,
         gate=InferenceGate(settings.inference_concurrency, settings.inference_queue_limit),
-        limits=ImageLimits(settings.max_upload_bytes, settings.max_image_pixels),
+        limits=ImageLimits(
+            settings.max_upload_bytes,
+            settings.max_image_pixels,
+            max_decode_bytes=min(settings.max_decode_bytes, settings.decode_memory_bytes),
+            budget=DecodeBudget(settings.decode_memory_bytes, settings.decode_wait_s),
+        ),
         torch_threads_before=threads_before,
     )
