@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from backend.workloads import LaneLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -46,8 +48,11 @@ class Settings(BaseSettings):
     # decode_wait_s for others to finish, then gets 503 with Retry-After.
     decode_memory_bytes: Annotated[int, Field(ge=1 << 20)] = 768 * 1024 * 1024
     decode_wait_s: Annotated[float, Field(ge=0)] = 5.0
-    # Models kept in memory at once, least recently used dropped first (VGG16 alone: 0.55 GB).
-    max_loaded_models: Annotated[int, Field(ge=1)] = 2
+    # Models kept in memory for predictions: while their weights fit in model_memory_bytes
+    # (VGG16 alone: 0.55 GB, AlexNet 0.25 GB) and they are at most max_loaded_models; least
+    # recently used dropped first. Shipped trained models (SimpleCNN) stay and count in neither.
+    model_memory_bytes: Annotated[int, Field(ge=1 << 20)] = 1536 * 1024 * 1024
+    max_loaded_models: Annotated[int, Field(ge=1)] = 4
     # Predictions computed at once (default: one per CPU core); up to inference_queue_limit more
     # wait, and beyond that the answer is 503 instead of an unbounded queue.
     inference_concurrency: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
@@ -63,6 +68,27 @@ class Settings(BaseSettings):
     # "simplecnn,resnet18"), so their first request pays neither the load nor the first
     # forward's kernel set-up. Empty by default: start-up stays short and memory low.
     warm_models: Annotated[list[str], NoDecode] = []
+    # ONNX exports run in a worker process (backend/exports/). An export whose file would pass
+    # max_export_bytes (~4 bytes per parameter; protobuf caps one file at 2 GB anyway) is
+    # refused with 422 before any work: VGG19 at 1000 classes is 0.58 GB, with 100,000 2.2 GB.
+    max_export_bytes: Annotated[int, Field(ge=1 << 20)] = 1 << 30
+    # The worker's address space (RLIMIT_AS; torch alone reserves ~3.3 GB of it, VGG16's
+    # export peaks at 6.5 GB): past it the export fails inside the worker with 503.
+    export_memory_bytes: Annotated[int, Field(ge=0)] = 10 << 30
+    # Where exported files are written (a fresh folder under it; system temp by default) and
+    # how many bytes of them are kept for the next request of the same file.
+    export_dir: Path | None = None
+    export_disk_bytes: Annotated[int, Field(ge=0)] = 2 << 30
+    export_timeout_s: Annotated[float, Field(gt=0)] = 300.0
+    # A client that reads nothing of a streamed file for this long is dropped (its socket
+    # closed), so a reader that never reads holds a file handle, not the file in memory.
+    send_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    # Heavy work by kind (backend/workloads.py), JSON: {"kind": {"concurrency": n,
+    # "queue_limit": m, "retry_after_s": s}}. Known kinds: analysis (uncached summaries,
+    # receptive fields, compare, gradients; default 1 running, 16 waiting), bodies (JSON and
+    # data URLs; 2, 32), exports (1, 2); any other kind asked for gets 1 running, 4 waiting.
+    # Predictions keep INFERENCE_CONCURRENCY and INFERENCE_QUEUE_LIMIT.
+    workload_limits: dict[str, LaneLimits] = {}
 
     @field_validator("channels_last_models", "warm_models", mode="before")
     @classmethod

@@ -49,13 +49,13 @@ class UndecodableImageError(ImageRejectedError):
     """Empty, truncated, zero-size, corrupt, or not an image at all."""
 
 
-class ModelUnavailableError(ExplorerError):
-    """The model cannot run right now (too many requests waiting, out of memory)."""
-
-
 class ServerBusyError(ExplorerError):
     """One kind of heavy work is at capacity (its workers busy and its queue full, or its
     memory budget taken); `retry_after_s` says when to come back. Other kinds still run."""
+
+
+class ModelUnavailableError(ServerBusyError):
+    """The model cannot run right now (too many requests waiting, out of memory)."""
 
 
 class ExportBusyError(ServerBusyError):

@@ -36,7 +36,11 @@ def open_serving(settings: Settings, device: torch.device) -> ServingResources:
     weights = WeightStore(settings.weights_dir)
     weights.scan(all_specs())
     runtime = ModelRuntime(
-        weights, device, settings.max_loaded_models, channels_last=settings.channels_last_models
+        weights,
+        device,
+        settings.max_loaded_models,
+        channels_last=settings.channels_last_models,
+        max_bytes=settings.model_memory_bytes,
     )
     if weights.is_trained("simplecnn"):
         runtime.get("simplecnn")  # 1.7 MB: the first drawing is answered without a load
