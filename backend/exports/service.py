@@ -41,11 +41,14 @@ def check_export_size(model: str, params: int, num_classes: int | None, cap_byte
     if size <= limit:
         return
     classes = f" with {num_classes:,} classes" if num_classes else ""
-    why = "the exports' limit" if limit == cap_bytes else "protobuf's 2 GB limit for one file"
+    if limit == cap_bytes:
+        bound = f"the {human_bytes(limit)} an export may be"
+    else:
+        bound = "the 2 GB protobuf can write in one file"
     raise InvalidParameterError(
         f"The ONNX file of {model}{classes} would be about {human_bytes(size)} (4 bytes for each "
-        f"of its {params:,} parameters), more than the {human_bytes(limit)} of {why}; "
-        "choose fewer classes or a smaller model.",
+        f"of its {params:,} parameters), more than {bound}; choose fewer classes or a "
+        "smaller model.",
         parameter="num_classes" if num_classes else "name",
         estimated_bytes=size,
         max_export_bytes=limit,
