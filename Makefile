@@ -23,7 +23,7 @@ install: $(VENV)/.installed-app
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
+	$(PY) -m backend.server --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(PY) -m ruff check backend tests bench scripts

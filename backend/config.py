@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     # A client that reads nothing of a streamed file for this long is dropped (its socket
     # closed), so a reader that never reads holds a file handle, not the file in memory.
     send_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    # The server process (python -m backend.server, what `make run` and Docker start): a request
+    # head must be complete this many seconds after its first byte and be at most this long,
+    # else the connection is closed (slowloris); uvicorn answers 503 itself past max_connections
+    # connections and requests at once, and closes keep-alive connections idle for keep_alive_s.
+    header_timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    max_request_head_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
+    max_connections: Annotated[int, Field(ge=1)] = 2048
+    keep_alive_s: Annotated[int, Field(ge=1)] = 5
     # Heavy work by kind (backend/workloads.py), JSON: {"kind": {"concurrency": n,
     # "queue_limit": m, "retry_after_s": s}}. Known kinds: analysis (uncached summaries,
     # receptive fields, compare, gradients; default 1 running, 16 waiting), bodies (JSON and

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,7 +19,7 @@ from backend.api.analysis import router as analysis_router
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
-from backend.api.middleware import RequestTimeout, SecurityHeaders
+from backend.api.middleware import CrossSiteGuard, RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.serving.device import resolve_device
@@ -45,6 +46,18 @@ class FrontendMount(Mount):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)
         return (Match.PARTIAL if match == Match.FULL else match), child_scope
+
+
+class FrontendFiles(StaticFiles):
+    """frontend/ without its tests folder (node tests and fixtures are not the page's)."""
+
+    PRIVATE = ("tests",)
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        first = path.replace("\\", "/").lstrip("/").split("/", 1)[0]
+        if first in self.PRIVATE:
+            return "", None
+        return super().lookup_path(path)
 
 
 class ExplorerApp(FastAPI):
@@ -107,13 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis_router)
     app.include_router(exports_router)
     app.include_router(predict.router)
-    frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
+    frontend = FrontendFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"]
         )
+    app.add_middleware(CrossSiteGuard, allowed_origins=settings.cors_origins)
     app.add_middleware(RequestTimeout, seconds=settings.request_timeout_s)
     return app
 

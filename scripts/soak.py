@@ -221,10 +221,9 @@ class Server:
 
 
 def serve_fd(fd: int) -> None:
-    import uvicorn  # only in the server process
+    from backend.server import serve_socket  # only in the server process
 
-    config = uvicorn.Config("backend.main:app", log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
+    serve_socket(fd, log_level="warning", access_log=False)
 
 
 # ---- the run ----------------------------------------------------------------------------------

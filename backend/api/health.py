@@ -9,7 +9,7 @@ from backend.api.schemas import Health
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health)
+@router.api_route("/health", methods=["GET", "HEAD"], response_model=Health)
 async def health(device: DeviceDep) -> Health:
     return Health(
         status="ok",

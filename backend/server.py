@@ -1,0 +1,126 @@
+"""The server process: uvicorn with the connection limits the app cannot set for itself.
+
+    python -m backend.server --host 127.0.0.1 --port 8000     (what `make run` and Docker run)
+
+uvicorn's own options cover connections at once (`limit_concurrency`: past it, uvicorn answers
+503 itself) and idle keep-alive connections (`timeout_keep_alive`), but not a client that opens
+a connection and sends its request head slowly or never finishes it (slowloris): its keep-alive
+timer is off while bytes trickle in, and httptools, uvicorn's fast parser, has no limit on the
+head's size. `GuardedHttpTools` adds both: a request head must be complete within
+HEADER_TIMEOUT_S of its first byte (or of the connection opening), and at most
+MAX_REQUEST_HEAD_BYTES long; otherwise the connection is closed (a 400 for an oversized head).
+"""
+
+import argparse
+import asyncio
+import logging
+import socket
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from backend.config import Settings, get_settings
+
+log = logging.getLogger("backend.server")
+
+
+class HeadTooLargeError(ValueError):
+    """Raised inside the parser's callback: httptools turns it into a parse error (400)."""
+
+
+class GuardedHttpTools(HttpToolsProtocol):
+    header_timeout_s: float = 10.0
+    max_head_bytes: int = 64 * 1024
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._head_deadline: asyncio.TimerHandle | None = None
+        self._head_bytes = 0
+        super().connection_made(transport)
+        self._arm_head_deadline()
+
+    def _arm_head_deadline(self) -> None:
+        if self._head_deadline is None:
+            self._head_deadline = self.loop.call_later(self.header_timeout_s, self._head_expired)
+
+    def _disarm_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_expired(self) -> None:
+        self._head_deadline = None
+        log.info(
+            "closed a connection whose request head was not complete after %g s client=%s",
+            self.header_timeout_s,
+            self.client,
+        )
+        self.transport.close()
+
+    def _count_head(self, n: int) -> None:
+        self._head_bytes += n
+        if self._head_bytes > self.max_head_bytes:
+            raise HeadTooLargeError(f"request head over {self.max_head_bytes} bytes")
+
+    def on_message_begin(self) -> None:
+        self._head_bytes = 0
+        self._arm_head_deadline()  # a keep-alive connection's next request starts its own
+        super().on_message_begin()
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count_head(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._disarm_head_deadline()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_deadline()
+        super().connection_lost(exc)
+
+
+def protocol_for(settings: Settings) -> type[GuardedHttpTools]:
+    return type(
+        "ConfiguredGuardedHttpTools",
+        (GuardedHttpTools,),
+        {
+            "header_timeout_s": settings.header_timeout_s,
+            "max_head_bytes": settings.max_request_head_bytes,
+        },
+    )
+
+
+def uvicorn_config(settings: Settings, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration with the limits from the settings; `options` add to it."""
+    return uvicorn.Config(
+        "backend.main:app",
+        http=protocol_for(settings),
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=settings.keep_alive_s,
+        timeout_graceful_shutdown=10,
+        **options,
+    )
+
+
+def serve_socket(fd: int, **options: Any) -> None:
+    """Serves on an already bound socket (the soak and load tests bind it, so no port race)."""
+    config = uvicorn_config(get_settings(), **options)
+    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve CNN Explorer.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    config = uvicorn_config(get_settings(), host=args.host, port=args.port)
+    uvicorn.Server(config).run()
+
+
+if __name__ == "__main__":
+    main()
