@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
-from backend.analysis.export import ExportService
+from backend.analysis.shapes import param_count
 from backend.analysis.summary import SummaryCaps, SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
@@ -22,10 +22,13 @@ from backend.api.exports import router as exports_router
 from backend.api.middleware import CrossSiteGuard, RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi
 from backend.config import PROJECT_ROOT, Settings, get_settings
+from backend.exports import ExportPool
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
-from backend.zoo import get_spec
+from backend.serving.runtime import GuardedLane
+from backend.workloads import Workloads
+from backend.zoo import all_specs, get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -82,7 +85,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     app.state.device = resolve_device(settings.device)
     app.state.summaries = _summary_service(settings)
-    app.state.exporter = ExportService()  # ONNX exports, one at a time
+    app.state.workloads = Workloads(settings.workload_limits)
+    app.state.exports = ExportPool(
+        settings.export_dir,
+        memory_bytes=settings.export_memory_bytes,
+        disk_bytes=settings.export_disk_bytes,
+        timeout_s=settings.export_timeout_s,
+    )
+    app.state.workloads.lane("inspection", cls=GuardedLane)  # models run there: OOM -> 503
+    # /models answers from the event loop: count every model's parameters once, now.
+    await asyncio.to_thread(lambda: [param_count(s.name) for s in all_specs()])
     if settings.warm_summaries:
         # torchinfo's first meta-device call in a process costs 1–2 s; pay it before serving.
         spec = get_spec("simplecnn")
@@ -93,11 +105,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models)
     app.state.weights = serving.weights  # /models reads is_trained() from it
     app.state.runtime = serving.runtime
-    app.state.inference = serving.gate
+    app.state.inference = app.state.workloads.add(serving.gate)
     app.state.image_limits = serving.limits
     log.info("serving on %s", app.state.device.device)
     yield
     serving.close()
+    app.state.workloads.close()
+    app.state.exports.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,7 +9,8 @@ of queueing without bound. Cheap routes stay `async` and never enter a lane.
 
     request ─┬─ /health, /models, static files, cached summaries ── event loop only
              ├─ uncached summaries and analysis ─── Lane "analysis"
-             ├─ predictions, feature maps, Grad-CAM ─ Lane "inference" (InferenceGate)
+             ├─ predictions ──────────────────────── Lane "inference" (InferenceGate)
+             ├─ feature maps, Grad-CAM ──────────── Lane "inspection"
              ├─ JSON bodies, data URLs ───────────── Lane "bodies"
              ├─ ONNX exports ─────────────────────── Lane "exports" → worker process
              └─ training runs, downloads, ... ───── Workloads.lane("<kind>") from settings
@@ -137,10 +138,16 @@ DEFAULT_LIMITS: dict[str, LaneLimits] = {
     # torchinfo's hooks need a global lock, so more than one summary at once only queues.
     "analysis": LaneLimits(concurrency=1, queue_limit=16),
     "bodies": LaneLimits(concurrency=2, queue_limit=32),
+    "inspection": LaneLimits(concurrency=1, queue_limit=8),
     "exports": LaneLimits(concurrency=1, queue_limit=2, retry_after_s=10),
 }
 FALLBACK_LIMITS = LaneLimits(concurrency=1, queue_limit=4, retry_after_s=5)
-NOUNS = {"analysis": "analyses", "bodies": "request bodies", "exports": "exports"}
+NOUNS = {
+    "analysis": "analyses",
+    "bodies": "request bodies",
+    "exports": "exports",
+    "inspection": "feature-map and Grad-CAM requests",
+}
 
 
 class Workloads:
@@ -153,12 +160,14 @@ class Workloads:
         self._lanes: dict[str, Lane] = {}
         self._lock = threading.Lock()
 
-    def lane(self, kind: str, noun: str | None = None) -> Lane:
+    def lane(self, kind: str, noun: str | None = None, cls: type[Lane] = Lane) -> Lane:
+        """The lane of `kind`, made on first use (of class `cls`, e.g. one that guards
+        against running out of memory) from its configured limits."""
         with self._lock:
             lane = self._lanes.get(kind)
             if lane is None:
                 lim = self.limits.get(kind, FALLBACK_LIMITS)
-                lane = Lane(
+                lane = cls(
                     kind,
                     lim.concurrency,
                     lim.queue_limit,

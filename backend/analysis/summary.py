@@ -311,6 +311,19 @@ class SummaryService:
         self._cache: OrderedDict[tuple[str, SummaryParams], ModelSummary] = OrderedDict()
         self._lock = threading.Lock()
 
+    def cached(
+        self, spec: ModelSpec, params: SummaryParams, depth: int | None = None
+    ) -> ModelSummary | None:
+        """The summary if it is already computed (a dictionary look-up, safe on the event
+        loop), else None: computing it is heavy work for the "analysis" lane."""
+        key = (spec.name, params)
+        with self._lock:
+            summary = self._cache.get(key)
+            if summary is None:
+                return None
+            self._cache.move_to_end(key)
+        return summary if depth is None else limit_depth(summary, depth)
+
     def get(self, spec: ModelSpec, params: SummaryParams, depth: int | None = None) -> ModelSummary:
         key = (spec.name, params)
         with self._lock:

@@ -20,7 +20,7 @@ from backend.analysis.layer_capture import find_layer
 from backend.analysis.receptive_field import Field as ReceptiveField
 from backend.analysis.receptive_field import model_fields, unit_region
 from backend.analysis.summary import SummaryParams
-from backend.api.deps import SummariesDep
+from backend.api.deps import SummariesDep, WorkloadsDep, summary_of
 from backend.api.predict import IMAGE_BODY, read_image_bytes
 from backend.api.schemas import ErrorResponse
 from backend.serving.runtime import require_classifier
@@ -128,16 +128,21 @@ def _layer_field(
     response_model=ReceptiveFields,
     responses={**NOT_FOUND, **BAD_SIZE},
 )
-def get_receptive_field(
-    name: str, summaries: SummariesDep, height: Size = None, width: Size = None
+async def get_receptive_field(
+    name: str,
+    summaries: SummariesDep,
+    workloads: WorkloadsDep,
+    height: Size = None,
+    width: Size = None,
 ) -> ReceptiveFields:
     """Receptive field (size, jump, start) at every summary row's output, computed analytically."""
     spec = get_spec(name)
     _, default_h, default_w = spec.default_input_shape
     h, w = height or default_h, width or default_w
     # The summary validates the size (422 naming the failing layer) and is cached.
-    summaries.get(spec, SummaryParams(batch_size=1, height=h, width=w, num_classes=None))
-    trace = model_fields(spec.name, h, w)
+    params = SummaryParams(batch_size=1, height=h, width=w, num_classes=None)
+    await summary_of(workloads, summaries, spec, params)
+    trace = await workloads.lane("analysis").run(model_fields, spec.name, h, w)
     layers = [
         _layer_field(e.index, e.name, e.type, e.output_shape, e.field, e.paths, (h, w))
         for e in trace.layers
@@ -157,8 +162,9 @@ def get_receptive_field(
     response_model=Comparison,
     responses={**NOT_FOUND, **BAD_SIZE},
 )
-def get_comparison(
+async def get_comparison(
     summaries: SummariesDep,
+    workloads: WorkloadsDep,
     models: Annotated[
         str,
         Query(
@@ -174,7 +180,7 @@ def get_comparison(
 ) -> Comparison:
     """Models side by side by stage: spatial size, channels, parameters, mult-adds, depth."""
     names = [n.strip() for n in models.split(",") if n.strip()]
-    return compare(names, size, summaries)
+    return await workloads.lane("analysis").run(compare, names, size, summaries)
 
 
 @router.get(
@@ -182,7 +188,8 @@ def get_comparison(
     response_model=GradientLesson,
     responses=BAD_SIZE,
 )
-def get_skip_connection_gradients(
+async def get_skip_connection_gradients(
+    workloads: WorkloadsDep,
     depth: Annotated[
         int,
         Query(
@@ -199,7 +206,7 @@ def get_skip_connection_gradients(
     ] = "running",
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of ResNet-N and its plain twin, one backward pass."""
-    return skip_connection_lesson(depth, batchnorm)
+    return await workloads.lane("analysis").run(skip_connection_lesson, depth, batchnorm)
 
 
 @router.get(
@@ -207,7 +214,8 @@ def get_skip_connection_gradients(
     response_model=GradientLesson,
     responses=BAD_SIZE,
 )
-def get_activation_gradients(
+async def get_activation_gradients(
+    workloads: WorkloadsDep,
     depth: Annotated[
         int,
         Query(
@@ -218,7 +226,7 @@ def get_activation_gradients(
     ] = 20,
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of a plain conv stack with ReLU and with sigmoid."""
-    return activation_lesson(depth)
+    return await workloads.lane("analysis").run(activation_lesson, depth)
 
 
 # Feature maps and Grad-CAM take an image the way POST /models/{name}/predict does.
@@ -265,7 +273,7 @@ async def post_feature_maps(
     find_layer(spec, layer, call or 1)  # 422 before reading the body
     data = await _image(request)
     state = request.app.state
-    return await state.inference.run(
+    return await state.workloads.lane("inspection").run(
         feature_maps,
         state.runtime,
         spec,
@@ -312,7 +320,7 @@ async def post_gradcam(
     check_class_index(spec, class_index)
     data = await _image(request)
     state = request.app.state
-    return await state.inference.run(
+    return await state.workloads.lane("inspection").run(
         grad_cam,
         state.runtime,
         spec,

@@ -5,12 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from backend.analysis.export import ExportService, checkpoint_loader, summary_csv
+from backend.analysis.export import summary_csv
 from backend.analysis.summary import ModelSummary
-from backend.api.deps import SummariesDep
+from backend.api.deps import SettingsDep, SummariesDep, WorkloadsDep, summary_of
 from backend.api.models import summary_params
 from backend.api.schemas import ErrorResponse
+from backend.api.streaming import FileStream
 from backend.errors import InputSizeError
+from backend.exports import ExportJob, ExportPool, check_export_size
 from backend.zoo import get_spec
 
 router = APIRouter(prefix="/models", tags=["exports"])
@@ -23,18 +25,19 @@ ERRORS = {
 }
 
 
-def get_exporter(request: Request) -> ExportService:
-    return request.app.state.exporter
+async def get_exports(request: Request) -> ExportPool:
+    return request.app.state.exports
 
 
-ExporterDep = Annotated[ExportService, Depends(get_exporter)]
+ExportsDep = Annotated[ExportPool, Depends(get_exports)]
 
 
 def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _summary(
+async def _summary(
+    workloads: WorkloadsDep,
     summaries: SummariesDep,
     name: str,
     height: int | None,
@@ -44,7 +47,7 @@ def _summary(
 ) -> ModelSummary:
     spec = get_spec(name)
     params = summary_params(spec, height, width, num_classes=num_classes, freeze=freeze)
-    return summaries.get(spec, params)
+    return await summary_of(workloads, summaries, spec, params)
 
 
 @router.get(
@@ -56,33 +59,43 @@ def _summary(
             "description": "The ONNX file (input `input`, output `logits`, batch 1).",
         },
         **ERRORS,
-        503: {"model": ErrorResponse, "description": "Another export is still running."},
+        503: {"model": ErrorResponse, "description": "Exports are at capacity."},
     },
 )
-def export_onnx(
+async def export_onnx(
     name: str,
     request: Request,
     summaries: SummariesDep,
-    exporter: ExporterDep,
+    workloads: WorkloadsDep,
+    exports: ExportsDep,
+    settings: SettingsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
 ) -> Response:
     """The model as ONNX for one input size (batch 1): its checkpoint's weights if it has one
-    (and keeps its own classes), else random weights from a fixed seed."""
+    (and keeps its own classes), else random weights from a fixed seed. Exported in a worker
+    process, written to disk and streamed from there."""
     spec = get_spec(name)
-    summary = _summary(summaries, name, height, width, num_classes)  # 422 for bad sizes
+    summary = await _summary(workloads, summaries, name, height, width, num_classes)  # 422s
     if summary.warnings:  # SimpleCNN's view(-1, ...) would bake a wrong batch into the file
         raise InputSizeError(summary.warnings[0], field="height")
+    check_export_size(spec.name, summary.totals.params, num_classes, settings.max_export_bytes)
     n, c, h, w = summary.input_shape
     weights = getattr(request.app.state, "weights", None)
-    loader = checkpoint_loader(weights) if weights is not None else None
-    result = exporter.onnx(spec, (n, c, h, w), num_classes, loader)
+    checkpoint = weights.checkpoint(spec.name) if weights is not None else None
+    job = ExportJob(spec.name, (n, c, h, w), num_classes, checkpoint.path if checkpoint else None)
+    result = exports.cached(job) or await workloads.lane("exports").run(exports.export, job)
     headers = _attachment(result.filename) | {
         "X-Model-Trained": "true" if result.trained else "false",
         "X-Export-Seconds": f"{result.seconds:.3f}",
     }
-    return Response(result.data, media_type="application/octet-stream", headers=headers)
+    try:
+        file = result.path.open("rb")
+    except FileNotFoundError:  # dropped from the disk cache this instant: export it again
+        result = await workloads.lane("exports").run(exports.export, job)
+        file = result.path.open("rb")
+    return FileStream(file, result.size, settings.send_timeout_s, headers)
 
 
 @router.get(
@@ -90,16 +103,17 @@ def export_onnx(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One line per row."}, **ERRORS},
 )
-def summary_as_csv(
+async def summary_as_csv(
     name: str,
     summaries: SummariesDep,
+    workloads: WorkloadsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
     freeze: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     """The summary's rows as CSV (shapes written as 1x3x224x224)."""
-    summary = _summary(summaries, name, height, width, num_classes, freeze)
+    summary = await _summary(workloads, summaries, name, height, width, num_classes, freeze)
     _, c, h, w = summary.input_shape
     return Response(
         summary_csv(summary),
@@ -113,16 +127,17 @@ def summary_as_csv(
     response_model=ModelSummary,
     responses=ERRORS,
 )
-def summary_as_json(
+async def summary_as_json(
     name: str,
     summaries: SummariesDep,
+    workloads: WorkloadsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
     freeze: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     """The same JSON as /summary, as a file download."""
-    summary = _summary(summaries, name, height, width, num_classes, freeze)
+    summary = await _summary(workloads, summaries, name, height, width, num_classes, freeze)
     _, c, h, w = summary.input_shape
     return Response(
         summary.model_dump_json(),

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from backend.analysis.shapes import param_count
 from backend.analysis.summary import ModelSummary, SummaryParams
 from backend.analysis.transfer import resolve_freeze
-from backend.api.deps import SummariesDep
+from backend.api.deps import SummariesDep, WorkloadsDep, summary_of
 from backend.api.schemas import ErrorResponse, ModelInfo, PaperInfo
 from backend.zoo import ModelSpec, all_specs, get_spec
 
@@ -37,13 +37,15 @@ def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
     )
 
 
+# async: these read what is in memory (param_count is computed once per model, at start-up),
+# so they answer from the event loop and never wait for a thread.
 @router.get("", response_model=list[ModelInfo])
-def list_models(request: Request) -> list[ModelInfo]:
+async def list_models(request: Request) -> list[ModelInfo]:
     return [model_info(s, is_trained(request, s.name)) for s in all_specs()]
 
 
 @router.get("/{name}", response_model=ModelInfo, responses=NOT_FOUND)
-def get_model(name: str, request: Request) -> ModelInfo:
+async def get_model(name: str, request: Request) -> ModelInfo:
     spec = get_spec(name)
     info = model_info(spec, is_trained(request, name))
     info.labels = list(spec.dataset.labels) if spec.dataset else None
@@ -93,9 +95,10 @@ def summary_params(
         },
     },
 )
-def get_summary(
+async def get_summary(
     name: str,
     summaries: SummariesDep,
+    workloads: WorkloadsDep,
     height: Size = None,
     width: Size = None,
     batch_size: Annotated[int, Query(ge=1)] = 1,
@@ -105,4 +108,4 @@ def get_summary(
 ) -> ModelSummary:
     spec = get_spec(name)
     params = summary_params(spec, height, width, batch_size, num_classes, freeze)
-    return summaries.get(spec, params, depth)
+    return await summary_of(workloads, summaries, spec, params, depth)

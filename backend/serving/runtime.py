@@ -247,17 +247,22 @@ def module_bytes(module: nn.Module) -> int:
     return sum(t.numel() * t.element_size() for t in tensors)
 
 
-class InferenceGate(Lane):
-    """Predictions, feature maps and Grad-CAM: a lane of their own (backend/workloads.py),
-    whose jobs run under `call_with_memory_guard`."""
+class GuardedLane(Lane):
+    """A lane whose jobs run models: out of memory in one is a 503 for that request alone."""
+
+    def call(self, fn: Callable[..., T], /, *args: object) -> T:
+        return call_with_memory_guard(fn, *args)
+
+
+class InferenceGate(GuardedLane):
+    """Predictions: a lane of their own (backend/workloads.py). Feature maps and Grad-CAM,
+    several times a prediction's work, have another ("inspection"), so a flood of them
+    cannot make predictions wait."""
 
     busy_error = ModelUnavailableError
 
     def __init__(self, concurrency: int, queue_limit: int) -> None:
         super().__init__("inference", concurrency, queue_limit, noun="predictions")
-
-    def call(self, fn: Callable[..., T], /, *args: object) -> T:
-        return call_with_memory_guard(fn, *args)
 
 
 def free_cuda_cache(device: torch.device) -> None:
