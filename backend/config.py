@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # decode_wait_s for others to finish, then gets 503 with Retry-After.
     decode_memory_bytes: Annotated[int, Field(ge=1 << 20)] = 768 * 1024 * 1024
     decode_wait_s: Annotated[float, Field(ge=0)] = 5.0
+    # A prediction whose image needs more than this to decode (header estimate; a 12 MP JPEG
+    # at reduced scale ~3 MiB, a 3000×3000 RGBA PNG ~50 MiB) runs in a lane of its own
+    # ("large_images"), so seconds-long decodes never hold the slots small images use.
+    large_image_bytes: Annotated[int, Field(ge=0)] = 32 * 1024 * 1024
     # Models kept in memory for predictions: while their weights fit in model_memory_bytes
     # (VGG16 alone: 0.55 GB, AlexNet 0.25 GB) and they are at most max_loaded_models; least
     # recently used dropped first. Shipped trained models (SimpleCNN) stay and count in neither.

@@ -6,15 +6,18 @@ uvicorn's own options cover connections at once (`limit_concurrency`: past it, u
 503 itself) and idle keep-alive connections (`timeout_keep_alive`), but not a client that opens
 a connection and sends its request head slowly or never finishes it (slowloris): its keep-alive
 timer is off while bytes trickle in, and httptools, uvicorn's fast parser, has no limit on the
-head's size. `GuardedHttpTools` adds both: a request head must be complete within
+head's size. `GuardedHttpTools` adds both (and aborts, rather than closes, a connection whose
+response was given up half-way, see `_AbortIfIncomplete`): a request head must be complete within
 HEADER_TIMEOUT_S of its first byte (or of the connection opening), and at most
 MAX_REQUEST_HEAD_BYTES long; otherwise the connection is closed (a 400 for an oversized head).
 """
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import socket
+import struct
 from typing import Any
 
 import uvicorn
@@ -29,6 +32,33 @@ class HeadTooLargeError(ValueError):
     """Raised inside the parser's callback: httptools turns it into a parse error (400)."""
 
 
+class _AbortIfIncomplete:
+    """The connection's transport as uvicorn sees it, except that closing it in the middle of
+    a response aborts the connection. uvicorn closes a connection whose app gave up on a
+    response (a client that read nothing for SEND_TIMEOUT_S); a plain close would wait for
+    that client to read the bytes already queued, which it never does."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: "GuardedHttpTools") -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def close(self) -> None:
+        cycle = getattr(self._protocol, "cycle", None)
+        if cycle is not None and cycle.response_started and not cycle.response_complete:
+            # An unfinished response cannot be saved: reset the connection, so that neither
+            # the transport nor the kernel keeps the bytes queued for a client that never reads.
+            sock = self._transport.get_extra_info("socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self._transport.abort()
+        else:
+            self._transport.close()
+
+
 class GuardedHttpTools(HttpToolsProtocol):
     header_timeout_s: float = 10.0
     max_head_bytes: int = 64 * 1024
@@ -37,6 +67,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._head_deadline: asyncio.TimerHandle | None = None
         self._head_bytes = 0
         super().connection_made(transport)
+        self.transport = _AbortIfIncomplete(transport, self)  # type: ignore[assignment]
         self._arm_head_deadline()
 
     def _arm_head_deadline(self) -> None:

@@ -10,6 +10,7 @@ of queueing without bound. Cheap routes stay `async` and never enter a lane.
     request ─┬─ /health, /models, static files, cached summaries ── event loop only
              ├─ uncached summaries and analysis ─── Lane "analysis"
              ├─ predictions ──────────────────────── Lane "inference" (InferenceGate)
+             ├─ predictions of large images ──────── Lane "large_images"
              ├─ feature maps, Grad-CAM ──────────── Lane "inspection"
              ├─ JSON bodies, data URLs ───────────── Lane "bodies"
              ├─ ONNX exports ─────────────────────── Lane "exports" → worker process
@@ -139,6 +140,8 @@ DEFAULT_LIMITS: dict[str, LaneLimits] = {
     "analysis": LaneLimits(concurrency=1, queue_limit=16),
     "bodies": LaneLimits(concurrency=2, queue_limit=32),
     "inspection": LaneLimits(concurrency=1, queue_limit=8),
+    # predictions whose image needs more than LARGE_IMAGE_BYTES to decode (header estimate)
+    "large_images": LaneLimits(concurrency=1, queue_limit=4),
     "exports": LaneLimits(concurrency=1, queue_limit=2, retry_after_s=10),
 }
 FALLBACK_LIMITS = LaneLimits(concurrency=1, queue_limit=4, retry_after_s=5)
@@ -147,6 +150,7 @@ NOUNS = {
     "bodies": "request bodies",
     "exports": "exports",
     "inspection": "feature-map and Grad-CAM requests",
+    "large_images": "predictions of large images",
 }
 
 

@@ -17,8 +17,10 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import functools
 import json
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -157,9 +159,9 @@ async def export_beside_analysis(base: str, outcome: Outcome, n: int) -> None:
                         outcome.wrong.append(f"{path}: {r.status_code} {r.text[:160]}")
 
         await asyncio.gather(*(analyse() for _ in range(4)))
-        r = await export
+        r = await export  # 504 when this machine is too busy to export in REQUEST_TIMEOUT_S
         outcome.statuses[r.status_code] += 1
-        if r.status_code != 200 or len(r.content) < 40 * MiB:
+        if r.status_code not in (200, 504) or (r.status_code == 200 and len(r.content) < 40 * MiB):
             outcome.wrong.append(f"export: {r.status_code}, {len(r.content)} bytes")
 
 
@@ -184,6 +186,8 @@ async def stalled_readers(base: str, outcome: Outcome, n: int) -> None:
         try:
             while chunk := s.recv(1 << 20):
                 received += len(chunk)
+        except ConnectionResetError:
+            pass  # aborted by the server: dropped
         except BlockingIOError:
             outcome.wrong.append("a stalled reader was not dropped")
         outcome.statuses["dropped" if received < 40 * MiB else "served"] += 1
@@ -203,6 +207,7 @@ async def nested_json(base: str, outcome: Outcome, n: int) -> None:
     await _many(base, outcome, requests, {422})
 
 
+@functools.cache
 def _bombs() -> dict[str, bytes]:
     side = 7000
     exif = Image.Exif()
@@ -301,38 +306,87 @@ ATTACKS: dict[str, tuple[Attack, int]] = {  # the attack and how many requests i
 DIGITS = [(label, h.png(h.digit(label, 2))) for label in range(10)]
 
 
-async def _probe(base: str, stop: asyncio.Event, outcome: Outcome, solo: dict[int, list]) -> None:
+async def _probe(base: str, stop: asyncio.Event, samples: list, solo: dict[str, list]) -> None:
+    """Appends (time, kind, ms, status, problem) samples until `stop`."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         i = 0
         while not stop.is_set():
-            for path, into in (
-                ("/health", outcome.health_ms),
-                ("/models/vgg16/summary", outcome.summary_ms),
-            ):
+            for path, kind in (("/health", "health"), ("/models/vgg16/summary", "summary")):
                 started = time.perf_counter()
                 try:
                     r = await client.get(path)
-                    outcome.probe_statuses[f"{path} {r.status_code}"] += 1
+                    status = str(r.status_code)
                 except httpx.HTTPError as exc:
-                    outcome.probe_statuses[f"{path} {type(exc).__name__}"] += 1
-                into.append((time.perf_counter() - started) * 1e3)
+                    status = type(exc).__name__
+                ms = (time.perf_counter() - started) * 1e3
+                samples.append((time.time(), kind, ms, f"{path} {status}", None))
             label, png = DIGITS[i % len(DIGITS)]
             i += 1
+            problem = None
             try:
                 r = await client.post("/models/simplecnn/predict", content=png)
+                status = str(r.status_code)
+                if r.status_code == 200:
+                    got = r.json()["predictions"]
+                    if got != solo[str(label)]:
+                        problem = f"digit {label}: {got[:2]} != {solo[str(label)][:2]}"
+                elif r.status_code != 503:
+                    problem = f"probe prediction: {r.status_code} {r.text[:120]}"
             except httpx.HTTPError as exc:
-                outcome.probe_statuses[f"predict {type(exc).__name__}"] += 1
-                continue
-            outcome.probe_statuses[f"predict {r.status_code}"] += 1
-            if r.status_code == 200:
-                outcome.predictions += 1
-                if r.json()["predictions"] != solo[label]:
-                    outcome.wrong.append(
-                        f"digit {label}: {r.json()['predictions'][:2]} != {solo[label][:2]}"
-                    )
-            elif r.status_code != 503:
-                outcome.wrong.append(f"probe prediction: {r.status_code} {r.text[:120]}")
+                status, problem = type(exc).__name__, f"probe prediction: {type(exc).__name__}"
+            samples.append((time.time(), "predict", 0.0, f"predict {status}", problem))
+            if len(samples) == 3:
+                print("ready", flush=True)
             await asyncio.sleep(0.05)
+
+
+def probe_process(base: str) -> None:
+    """The probes, in a process of their own so that the attackers' work (encoding bombs,
+    hundreds of sockets) never delays them: reads the solo answers as JSON from stdin, prints
+    "ready" after its first samples, probes until stdin closes, prints its samples as JSON."""
+    solo = json.loads(sys.stdin.readline())
+    samples: list = []
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_reader(sys.stdin.fileno(), stop.set)  # EOF: stop
+        await _probe(base, stop, samples, solo)
+
+    asyncio.run(run())
+    print(json.dumps(samples), flush=True)
+
+
+class Probes:
+    """The probe process, started once for a run; each attack takes the samples of its own
+    time window."""
+
+    def __init__(self, base: str, solo: dict[int, list]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "scripts.attacks", "--probe", base],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parent.parent,
+            text=True,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({str(k): v for k, v in solo.items()}) + "\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def stop(self, outcomes: list[tuple[Outcome, float, float]]) -> None:
+        out, _ = self.proc.communicate(timeout=120)  # closes stdin: the probe stops
+        for at, kind, ms, status, problem in json.loads(out.splitlines()[-1]):
+            for outcome, start, end in outcomes:
+                if start <= at <= end:
+                    if kind == "health":
+                        outcome.health_ms.append(ms)
+                    elif kind == "summary":
+                        outcome.summary_ms.append(ms)
+                    elif status == "predict 200" and problem is None:
+                        outcome.predictions += 1
+                    outcome.probe_statuses[status] += 1
+                    if problem:
+                        outcome.wrong.append(problem)
 
 
 async def _rss(server: Server, stop: asyncio.Event, outcome: Outcome) -> None:
@@ -348,6 +402,7 @@ async def run_attacks(
     log_dir: Path | None = None,
     env: dict[str, str] | None = None,
     limit_s: float = 600,
+    scales: dict[str, float] | None = None,
 ) -> tuple[list[Outcome], str]:
     """Runs each attack in turn against one server; returns the outcomes and the server's log."""
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="attacks-"))
@@ -362,23 +417,28 @@ async def run_attacks(
                 solo[label] = (await client.post("/models/simplecnn/predict", content=png)).json()[
                     "predictions"
                 ]
+        probes = await asyncio.to_thread(Probes, server.base_url, solo)
+        windows = []
         for name in names:
             attack, count = ATTACKS[name]
             outcome = Outcome(name)
+            if name == "decode_bombs":
+                await asyncio.to_thread(_bombs)  # made before the clock starts
             stop = asyncio.Event()
-            probes = [asyncio.create_task(_probe(server.base_url, stop, outcome, solo)),
-                      asyncio.create_task(_rss(server, stop, outcome))]  # fmt: skip
-            started = time.monotonic()
+            rss = asyncio.create_task(_rss(server, stop, outcome))
+            started, wall = time.monotonic(), time.time()
             try:
-                await asyncio.wait_for(
-                    attack(server.base_url, outcome, max(1, round(count * scale))), limit_s
-                )
+                n = max(1, round(count * (scales or {}).get(name, scale)))
+                await asyncio.wait_for(attack(server.base_url, outcome, n), limit_s)
             except TimeoutError:
                 outcome.wrong.append(f"the attack did not finish in {limit_s:g} s")
             outcome.seconds = time.monotonic() - started
+            windows.append((outcome, wall, time.time()))
             stop.set()
-            await asyncio.gather(*probes)
+            await rss
             outcomes.append(outcome)
+        await asyncio.to_thread(probes.stop, windows)
+        for outcome in outcomes:
             print(outcome.line(), flush=True)
     finally:
         server.stop()
@@ -389,7 +449,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default=",".join(ATTACKS), help="comma-separated attack names")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
+    parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.probe:
+        probe_process(args.probe)
+        return
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     outcomes, log_text = asyncio.run(run_attacks(names, args.scale))
     failed = False

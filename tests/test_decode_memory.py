@@ -248,3 +248,14 @@ def test_a_refusal_says_what_would_fit() -> None:
 
 def test_image_bytes_are_what_the_fixture_claims() -> None:
     assert Image.open(io.BytesIO(os2_bmp(4, 4))).size == (4, 4)
+
+
+def test_the_cost_read_from_the_header_sends_large_images_to_their_own_lane() -> None:
+    from backend.serving.images import decode_cost
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    big = h.encode(Image.new("RGBA", (3000, 3000), (9, 9, 9, 128)), "PNG", exif=exif.tobytes())
+    assert decode_cost(big, 64) > 32 * MiB  # the default LARGE_IMAGE_BYTES
+    assert decode_cost(h.png(h.digit(7)), 256) < 32 * MiB
+    assert decode_cost(b"not an image", 256) == 0

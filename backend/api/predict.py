@@ -19,10 +19,12 @@ from backend.errors import (
     InvalidParameterError,
     UnsupportedFormatError,
 )
-from backend.serving.images import ACCEPTED, ImageLimits, to_data_url
+from backend.serving.images import ACCEPTED, ImageLimits, decode_cost, to_data_url
 from backend.serving.inference import check_top_k, predict_image
 from backend.serving.json_bodies import image_from_json
-from backend.serving.runtime import InferenceGate, ModelRuntime
+from backend.serving.preprocess import draft_size_for
+from backend.serving.runtime import GuardedLane, ModelRuntime
+from backend.workloads import Lane
 from backend.zoo import get_spec
 
 router = APIRouter(prefix="/models", tags=["predictions"])
@@ -177,8 +179,13 @@ async def predict(
     data = await read_image_bytes(request, limits, state.settings.max_upload_bytes)
     read_done = time.perf_counter()
     runtime: ModelRuntime = state.runtime
-    gate: InferenceGate = state.inference
-    result = await gate.run(predict_image, runtime, spec, data, limits, top_k, preview)
+    lane: Lane = state.inference
+    assert spec.dataset is not None  # check_top_k: a classifier
+    draft = draft_size_for(spec.dataset)
+    cost = await state.workloads.lane("bodies").run(decode_cost, data, draft)
+    if cost > state.settings.large_image_bytes:
+        lane = state.workloads.lane("large_images", cls=GuardedLane)
+    result = await lane.run(predict_image, runtime, spec, data, limits, top_k, preview)
     finished = time.perf_counter()
     timings = {
         "read": round((read_done - started) * 1e3, 3),

@@ -266,6 +266,22 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
             ) from None
 
 
+def decode_cost(data: bytes, draft_size: int | None = None) -> int:
+    """The peak bytes `decode_image` would estimate for `data`, read from the header alone;
+    0 when the header cannot tell (the decode will then refuse the file, or find it small).
+    Lets a caller send large decodes to a lane of their own."""
+    try:
+        fmt = sniff_format(data)
+        image = Image.open(io.BytesIO(data), formats=[fmt])
+        if draft_size and fmt == "JPEG":
+            image.draft(image.mode, (draft_size, draft_size))
+        rotated = orientation(image) in TRANSPOSE
+        work = reduced_size(image, draft_size)
+        return estimate_decode(fmt, image.mode, image.info, image.size, work, rotated).total
+    except Exception:  # any malformed header: the real decode says why
+        return 0
+
+
 def _refuse_decode_cost(
     estimate: DecodeEstimate,
     image: Image.Image,
