@@ -56,3 +56,9 @@ SOAK_REQUESTS ?= 200000
 .PHONY: soak
 soak: install-dev
 	$(PY) -m scripts.soak --seconds $(SOAK_SECONDS) --requests $(SOAK_REQUESTS) --concurrency 32
+
+# Issue 19's attacks against a real server, each with /health, cached-summary and prediction
+# probes (tests/test_attacks.py is the short form); exits non-zero on any failure.
+.PHONY: attacks
+attacks: install-dev
+	$(PY) -m scripts.attacks
