@@ -43,6 +43,7 @@ SERVER_ENV = {
     "REQUEST_TIMEOUT_S": "60",
 }
 MiB = 1 << 20
+MIN_WINDOW_S = 2.0
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Outcome:
     predictions: int = 0
     rss_mib: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    rounds: int = 0  # times the attack was run in its window
 
     @staticmethod
     def percentile(values: list[float], q: float) -> float:
@@ -67,7 +69,7 @@ class Outcome:
     def line(self) -> str:
         p = self.percentile
         return (
-            f"{self.name}: {self.seconds:.1f} s, attack statuses "
+            f"{self.name}: {self.seconds:.1f} s ({self.rounds}×), attack statuses "
             f"{dict(sorted(self.statuses.items(), key=str))}; "
             f"/health p50 {p(self.health_ms, 50):.1f} p99 {p(self.health_ms, 99):.1f} "
             f"max {max(self.health_ms, default=0):.1f} ms ({len(self.health_ms)}); cached summary "
@@ -429,7 +431,11 @@ async def run_attacks(
             started, wall = time.monotonic(), time.time()
             try:
                 n = max(1, round(count * (scales or {}).get(name, scale)))
-                await asyncio.wait_for(attack(server.base_url, outcome, n), limit_s)
+                # A quick attack is repeated until MIN_WINDOW_S has passed, so that the probes
+                # take several samples while it runs.
+                while outcome.rounds == 0 or time.monotonic() - started < MIN_WINDOW_S:
+                    await asyncio.wait_for(attack(server.base_url, outcome, n), limit_s)
+                    outcome.rounds += 1
             except TimeoutError:
                 outcome.wrong.append(f"the attack did not finish in {limit_s:g} s")
             outcome.seconds = time.monotonic() - started
