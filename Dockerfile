@@ -35,10 +35,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 
 # The server runs as this unprivileged user; the code and the venv stay owned by root, so the
-# process cannot modify them. /checkpoints is where compose mounts the user's checkpoints.
+# process cannot modify them. /checkpoints (WEIGHTS_DIR) is the one place it writes: compose
+# mounts a volume there, which Docker fills with this folder's owner the first time, so
+# `python -m backend.weights fetch` (and downloads from the page, if allowed) can install there.
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin explorer \
     && python -m venv /opt/venv \
-    && mkdir /checkpoints
+    && mkdir /checkpoints \
+    && chown explorer:explorer /checkpoints
 
 # Runtime settings before the big layer: with the classic builder every step starts a container
 # from the image so far, and on slow storage drivers that costs a copy of the whole image.

@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The frontend's pure modules (layout, formatting) run under Node's built-in test runner.
 NODE ?= node
+# `make run` is one person's server on their own machine: the page may download published
+# weights into WEIGHTS_DIR (the server's default, for shared servers, is off).
+ALLOW_WEIGHT_DOWNLOADS ?= true
 
 .PHONY: install install-dev run test lint format bench clean
 
@@ -23,10 +26,16 @@ install: $(VENV)/.installed-app
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(PY) -m backend.server --host $(HOST) --port $(PORT)
+	ALLOW_WEIGHT_DOWNLOADS=$(ALLOW_WEIGHT_DOWNLOADS) $(PY) -m backend.server --host $(HOST) --port $(PORT)
 
-lint: install-dev
+# ESLint, pinned in package.json/package-lock.json, lints the page's modules and their node tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint: install-dev node_modules/.installed
 	$(PY) -m ruff check backend tests bench scripts
+	node_modules/.bin/eslint frontend eslint.config.js
 
 test: lint
 	$(NODE) --test frontend/tests/

@@ -18,8 +18,19 @@ class Settings(BaseSettings):
 
     # Where models run: "auto" (CUDA when available), "cpu", "cuda" or "cuda:N".
     device: str = "auto"
-    # User checkpoints, <WEIGHTS_DIR>/<model>.pt (state dicts): the only place they load from.
+    # User checkpoints, <WEIGHTS_DIR>/<model>.pt (state dicts): the only place they load from,
+    # and where `python -m backend.weights` (and the page, if allowed) installs published ones.
     weights_dir: Path = PROJECT_ROOT / "checkpoints"
+    # Where published weights are fetched from: torchvision's server, or a mirror holding the
+    # same file names (universities and companies run them).
+    weights_base_url: str = "https://download.pytorch.org/models/"
+    # A JSON file adding or replacing published sources: {"vgg16": {"file": "vgg16-397923af.pth",
+    # "bytes": 553433881}} (a mirror's own files; the tests' loopback mirror).
+    weights_manifest: Path | None = None
+    # Whether the page may start a download on the server (hundreds of MB into WEIGHTS_DIR).
+    # Off by default: a server shared by a class should not fill its disk on a student's click;
+    # `make run` (one person on their own machine) turns it on.
+    allow_weight_downloads: bool = False
     # Caps that keep any single request cheap (summaries run on the meta device, so the cap on
     # size is about the length of the answer and the valid-range search, not memory).
     max_input_size: Annotated[int, Field(ge=8)] = 4096  # px, each side
@@ -108,6 +119,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [name.strip() for name in value.split(",") if name.strip()]
         return value
+
+    @field_validator("weights_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        v = value.strip()
+        if not v.lower().startswith(("http://", "https://")):
+            raise ValueError("WEIGHTS_BASE_URL must be an http:// or https:// URL")
+        return v if v.endswith("/") else v + "/"
 
     @field_validator("device")
     @classmethod

@@ -60,3 +60,24 @@ class ModelUnavailableError(ServerBusyError):
 
 class ExportBusyError(ServerBusyError):
     """Exports are at capacity; this one waited too long for its turn."""
+
+
+class NoPublishedWeightsError(ExplorerError):
+    """A model with no published state dict to fetch (the seed's AlexNet, the CIFAR ResNets)."""
+
+    def __init__(self, model: str, published: list[str]) -> None:
+        super().__init__(
+            f"{model} has no published weights to fetch (published: {', '.join(published)}); "
+            f"train it, or install your own state dict with: python -m backend.weights import "
+            f"{model} FILE",
+            model=model,
+            published=published,
+        )
+
+
+class DownloadsDisabledError(ExplorerError):
+    """Server-side weight downloads are off (ALLOW_WEIGHT_DOWNLOADS); `command` does it by hand."""
+
+
+class DownloadConflictError(ExplorerError):
+    """Another model's download is running, or the model already has trained weights."""

@@ -20,13 +20,16 @@ from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import CrossSiteGuard, RequestTimeout, SecurityHeaders
-from backend.api.openapi import install_openapi
+from backend.api.openapi import install_openapi, operation_id
+from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
-from backend.exports import ExportPool
+from backend.exports.service import ExportPool
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
 from backend.serving.runtime import GuardedLane
+from backend.weights.jobs import DownloadManager
+from backend.weights.sources import load_manifest
 from backend.workloads import Workloads
 from backend.zoo import all_specs, get_spec
 
@@ -107,8 +110,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = serving.runtime
     app.state.inference = app.state.workloads.add(serving.gate)
     app.state.image_limits = serving.limits
+    app.state.downloads = DownloadManager(
+        settings.weights_dir,
+        settings.weights_base_url,
+        load_manifest(settings.weights_manifest),
+        is_trained=serving.weights.is_trained,
+    )
     log.info("serving on %s", app.state.device.device)
     yield
+    app.state.downloads.close()  # a download under way stops; its partial file is kept
     serving.close()
     app.state.workloads.close()
     app.state.exports.close()
@@ -124,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -134,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis_router)
     app.include_router(exports_router)
     app.include_router(predict.router)
+    app.include_router(weights_router)
     frontend = FrontendFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.

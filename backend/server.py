@@ -138,12 +138,6 @@ def uvicorn_config(settings: Settings, **options: Any) -> uvicorn.Config:
     )
 
 
-def serve_socket(fd: int, **options: Any) -> None:
-    """Serves on an already bound socket (the soak and load tests bind it, so no port race)."""
-    config = uvicorn_config(get_settings(), **options)
-    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve CNN Explorer.")
     parser.add_argument("--host", default="127.0.0.1")

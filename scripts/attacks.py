@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
-from scripts.soak import Server
+from bench.server import Server, running_server
 from tests import helpers_images as h
 
 # The server as the README starts it, except for shorter time limits so that a run is short.
@@ -393,7 +393,7 @@ class Probes:
 
 async def _rss(server: Server, stop: asyncio.Event, outcome: Outcome) -> None:
     while not stop.is_set():
-        outcome.rss_mib.append(server.rss_mib())
+        outcome.rss_mib.append(server.rss_mb)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.2)
 
@@ -408,11 +408,11 @@ async def run_attacks(
 ) -> tuple[list[Outcome], str]:
     """Runs each attack in turn against one server; returns the outcomes and the server's log."""
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="attacks-"))
-    server = Server(log_dir / "server.log", SERVER_ENV | (env or {}))
-    outcomes = []
+    outcomes: list[Outcome] = []
+    launch = running_server(SERVER_ENV | (env or {}), log_path=log_dir / "server.log")
+    server = await asyncio.to_thread(launch.__enter__)
     try:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as client:
-            await server.wait_ready(client)
             await client.get("/models/vgg16/summary")  # the cached summary the probes read
             solo = {}
             for label, png in DIGITS:
@@ -447,7 +447,7 @@ async def run_attacks(
         for outcome in outcomes:
             print(outcome.line(), flush=True)
     finally:
-        server.stop()
+        await asyncio.to_thread(launch.__exit__, None, None, None)
     return outcomes, (log_dir / "server.log").read_text(errors="replace")
 
 

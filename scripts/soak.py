@@ -21,10 +21,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
-import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +35,7 @@ import httpx
 import numpy as np
 from PIL import Image
 
+from bench.server import Server, running_server
 from tests import helpers_images as h
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,62 +168,6 @@ def hostile_cases() -> list[Case]:
 # ---- the server -------------------------------------------------------------------------------
 
 
-class Server:
-    """uvicorn in a child process on a loopback socket bound here (no port race)."""
-
-    def __init__(self, log_path: Path, env: dict[str, str]) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(256)
-        self.port = self.sock.getsockname()[1]
-        self.log = log_path.open("wb")
-        fd = self.sock.fileno()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "scripts.soak", "--serve-fd", str(fd)],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            pass_fds=(fd,),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.base_url = f"http://127.0.0.1:{self.port}"
-
-    def rss_mib(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
-
-    async def wait_ready(self, client: httpx.AsyncClient, seconds: float = 120) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.proc.returncode}")
-            try:
-                if (await client.get("/health")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-        raise RuntimeError("the server did not answer /health in time")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
-        self.sock.close()
-        self.log.close()
-
-
-def serve_fd(fd: int) -> None:
-    from backend.server import serve_socket  # only in the server process
-
-    serve_socket(fd, log_level="warning", access_log=False)
-
-
 # ---- the run ----------------------------------------------------------------------------------
 
 
@@ -324,7 +266,7 @@ async def _rss_sampler(server: Server, started: float, stop: asyncio.Event, repo
             await asyncio.wait_for(stop.wait(), every_s)
             return
         except TimeoutError:
-            report.rss_mib.append((time.monotonic() - started, server.rss_mib()))
+            report.rss_mib.append((time.monotonic() - started, server.rss_mb))
             if every_s >= 5:
                 print(f"  {report.rss_mib[-1][0]:6.0f} s  {report.requests:6d} requests  "
                       f"RSS {report.rss_mib[-1][1]:.0f} MiB  {dict(report.statuses)}",
@@ -380,21 +322,20 @@ async def run_load(requests: int, concurrency: int, seconds: float, *, seed: int
     rng = random.Random(seed)
     report = Report(concurrency=concurrency)
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="soak-"))
-    server = Server(log_dir / "server.log", SERVER_ENV | {"WEIGHTS_DIR": str(log_dir / "none")})
+    env = SERVER_ENV | {"WEIGHTS_DIR": str(log_dir / "none")}
     # An idle connection is dropped by the client before uvicorn's 5 s keep-alive timeout can
     # close it (httpx's default is also 5 s): otherwise a request may go out on a connection
     # the server is closing at that moment, an HTTP/1.1 race that is no fault of the app.
     limits = httpx.Limits(
         max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
     )
-    try:
+    with running_server(env, log_path=log_dir / "server.log") as server:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=60, limits=limits) as c:
-            await server.wait_ready(c)
             labels = await _warm_up(c, cases, concurrency, rng, report)
             stream = _schedule(cases, rng, big_every)
             stop = asyncio.Event()
             started = time.monotonic()
-            report.rss_mib.append((0.0, server.rss_mib()))
+            report.rss_mib.append((0.0, server.rss_mb))
             samplers = [
                 asyncio.create_task(_health_sampler(server.base_url, stop, report)),
                 asyncio.create_task(_rss_sampler(server, started, stop, report, rss_every_s)),
@@ -420,9 +361,7 @@ async def run_load(requests: int, concurrency: int, seconds: float, *, seed: int
             report.seconds = time.monotonic() - started
             stop.set()
             await asyncio.gather(*samplers)
-            report.rss_mib.append((report.seconds, server.rss_mib()))
-    finally:
-        server.stop()
+            report.rss_mib.append((report.seconds, server.rss_mb))
     text = (log_dir / "server.log").read_text(errors="replace")
     report.server_errors_logged = text.count(" ERROR ") + text.count("Traceback")
     return report
@@ -436,11 +375,7 @@ def main() -> None:
     parser.add_argument("--big-every", type=int, default=100,
                         help="one ResNet-18/AlexNet prediction every N requests")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--serve-fd", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_fd is not None:
-        serve_fd(args.serve_fd)
-        return
     print(f"soak: up to {args.requests} requests or {args.seconds:.0f} s at concurrency "
           f"{args.concurrency}; server settings {SERVER_ENV}", flush=True)  # fmt: skip
     report = asyncio.run(

@@ -10,11 +10,11 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from backend.analysis.activations import feature_maps
-from backend.analysis.layer_capture import model_input
 from backend.analysis.summary import SummaryCaps, SummaryParams, summarize
 from backend.errors import InvalidParameterError, NotAClassifierError
+from backend.inspection.activations import feature_maps
 from backend.serving.images import ImageLimits
+from backend.serving.inference import model_input
 from backend.serving.runtime import ModelRuntime
 from backend.serving.weights import WeightStore
 from backend.zoo import all_specs, get_spec

@@ -12,10 +12,10 @@ import torch
 from fastapi.testclient import TestClient
 from torch import nn
 
-from backend.analysis.export import EXPORT_SEED, ExportService
 from backend.analysis.seeded_init import initialise, materialise
 from backend.analysis.shapes import build_on_meta
 from backend.errors import ExportBusyError
+from backend.exports.onnx import EXPORT_SEED, ExportService
 from backend.zoo import ModelSpec, get_spec
 
 

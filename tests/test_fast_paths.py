@@ -4,7 +4,6 @@ give the same answers, and those that cannot take it stay as they are; WARM_MODE
 runs models before the first request."""
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from backend.serving.runtime import ModelRuntime
 from backend.serving.weights import WeightStore
 from backend.zoo import all_specs
 from backend.zoo.datasets import DATASETS
+from bench.server import wait_until
 from tests import helpers_images as h
 
 
@@ -29,14 +29,6 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict = {"warm_summaries": False, "weights_dir": tmp_path}
     values.update(overrides)
     return Settings(**values)
-
-
-def wait_for(condition, timeout_s: float = 20.0) -> None:
-    """Waits for state, not for a guessed time: threads start late on a busy machine."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 def test_a_full_queue_answers_503_with_a_retry_after_header(tmp_path, monkeypatch):
@@ -53,7 +45,7 @@ def test_a_full_queue_answers_503_with_a_retry_after_header(tmp_path, monkeypatc
     with TestClient(create_app(settings)) as client, ThreadPoolExecutor(1) as pool:
         gate = client.app.state.inference  # type: ignore[attr-defined]
         first = pool.submit(client.post, "/models/simplecnn/predict", files=files)
-        wait_for(lambda: gate.running == 1)
+        wait_until(lambda: gate.running == 1, "the first prediction to run", 20)
         refused = client.post("/models/simplecnn/predict", files=files)
         release.set()
         served = first.result(timeout=60)

@@ -7,7 +7,6 @@ import gc
 import logging
 import socket
 import threading
-import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from backend.main import create_app
 from backend.serving.runtime import InferenceGate, ModelRuntime
 from backend.zoo import get_spec
 from backend.zoo.registry import _REGISTRY, ModelSpec
+from bench.server import wait_until
 from tests import helpers_images as h
 
 
@@ -299,14 +299,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         server.should_exit = True
         thread.join(30)
         loop.close()
-
-
-def wait_until(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 def http(port: int, method: str, path: str, body: bytes = b"", ctype: str = "image/png") -> bytes:

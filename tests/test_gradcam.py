@@ -9,10 +9,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
-from backend.analysis.gradcam import grad_cam
-from backend.analysis.layer_capture import model_input
 from backend.errors import InvalidParameterError, NotAClassifierError
+from backend.inspection.gradcam import grad_cam
 from backend.serving.images import ImageLimits
+from backend.serving.inference import model_input
 from backend.serving.runtime import ModelRuntime
 from backend.serving.weights import WeightStore
 from backend.zoo import all_specs, get_spec

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from backend.api.middleware import DOCS_CSP, PAGE_CSP, RequestTimeout
 from backend.config import Settings
 from backend.main import create_app
+from bench.server import running_server
 from tests import helpers_images as h
 from tests.test_decode_memory import os2_bmp
 
@@ -170,28 +171,12 @@ def test_an_oversized_request_head_is_a_400(unused_port_server) -> None:
 
 @pytest.fixture(scope="module")
 def unused_port_server(tmp_path_factory: pytest.TempPathFactory):
-    """python -m backend.server's protocol on a loopback port, with a 1 s head timeout."""
-    from scripts.soak import Server
-
-    server = Server(
-        tmp_path_factory.mktemp("server") / "server.log",
-        {"HEADER_TIMEOUT_S": "1", "WARM_SUMMARIES": "false"},
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", server.port), timeout=2) as s:
-                    s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-                    if s.recv(64).startswith(b"HTTP/1.1 200"):
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline and server.proc.poll() is None
-            time.sleep(0.3)
-        yield server.port
-    finally:
-        server.stop()
+    """The server as `make run` starts it (bench.server's default: backend.server's protocol)
+    on a loopback port, with a 1 s head timeout."""
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    env = {"HEADER_TIMEOUT_S": "1", "WARM_SUMMARIES": "false"}
+    with running_server(env, log_path=log) as server:
+        yield int(server.base_url.rsplit(":", 1)[1])
 
 
 def test_struct_of_the_bitmap_helper() -> None:

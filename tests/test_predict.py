@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from starlette.requests import Request
 
-from backend.api.predict import read_body
+from backend.api.uploads import read_body
 from backend.config import Settings
 from backend.errors import ImageTooLargeError
 from backend.main import create_app

@@ -2,11 +2,11 @@
 
 import pytest
 
-from backend.analysis.empirical_field import measure_field
 from backend.analysis.receptive_field import LayerField, model_fields, unit_region
 from backend.analysis.shapes import build_on_meta
 from backend.analysis.summary import SummaryCaps, SummaryParams, summarize
 from backend.zoo import get_spec, model_names
+from tests.empirical_field import measure_field
 
 CAPS = SummaryCaps(max_input_size=4096, max_batch_size=1024, max_num_classes=100_000)
 

@@ -5,7 +5,6 @@ import asyncio
 import json
 import logging
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from backend.serving.weights import (
     read_state_dict,
 )
 from backend.zoo import all_specs, get_spec
+from bench.server import wait_until
 from tests import helpers_images as h
 
 SIMPLECNN = get_spec("simplecnn")
@@ -159,12 +159,9 @@ def test_a_checkpoint_broken_after_the_scan_falls_back_to_random_weights(dirs, c
 # ---- the gate --------------------------------------------------------------------------------
 
 
-async def until(condition, timeout_s: float = 10.0) -> None:
-    """Waits for `condition()` without assuming how fast threads start on a busy machine."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
+async def until(condition, what: str) -> None:
+    """Polls in a thread, so that this event loop keeps running the gate's tasks meanwhile."""
+    await asyncio.to_thread(wait_until, condition, what)
 
 
 def test_the_gate_bounds_concurrency_and_refuses_beyond_its_queue():
@@ -185,7 +182,7 @@ def test_the_gate_bounds_concurrency_and_refuses_beyond_its_queue():
             return 1
 
         tasks = [asyncio.ensure_future(gate.run(work)) for _ in range(3)]
-        await until(lambda: peak == 2 and gate.waiting == 1)  # two running, the queue full
+        await until(lambda: peak == 2 and gate.waiting == 1, "two running, the queue full")
         with pytest.raises(ModelUnavailableError) as err:
             await gate.run(work)
         assert "busy" in err.value.detail
@@ -204,14 +201,14 @@ def test_a_cancelled_request_keeps_its_slot_until_its_thread_finishes():
         gate = InferenceGate(concurrency=1, queue_limit=0)
         release = threading.Event()
         first = asyncio.ensure_future(gate.run(release.wait, 10))
-        await until(lambda: gate.running == 1)
+        await until(lambda: gate.running == 1, "the first to run")
         first.cancel()  # the client went away; its thread is still computing
         await asyncio.sleep(0.05)
         assert gate.running == 1
         with pytest.raises(ModelUnavailableError):
             await gate.run(lambda: None)
         release.set()
-        await until(lambda: gate.running == 0)
+        await until(lambda: gate.running == 0, "the slot to be given back")
         assert await gate.run(lambda: 42) == 42  # the slot is free again
 
     h.run_in_own_loop(scenario())

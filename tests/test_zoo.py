@@ -87,3 +87,13 @@ def test_identity_block_keeps_shape_and_adds_input() -> None:
             bn.weight.zero_()
             bn.bias.zero_()
         assert torch.equal(block(x), torch.relu(x))
+
+
+def test_the_default_size_is_decided_in_one_place() -> None:
+    vgg, simple, block = get_spec("vgg16"), get_spec("simplecnn"), get_spec("basicblock")
+    assert vgg.default_size == (224, 224) and simple.default_size == (28, 28)
+    assert block.default_size == (32, 32)  # its own input_shape, no dataset
+    assert vgg.resolve_size(None, None) == (224, 224)
+    assert vgg.resolve_size(None, 64) == (224, 64)
+    assert simple.resolve_size(30, None) == (30, 28)
+    assert simple.resolve_size(56, 56) == (56, 56)

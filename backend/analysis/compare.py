@@ -129,7 +129,7 @@ def _common_size(specs: list[ModelSpec], ranges: list[SizeRange]) -> int | None:
     hi = min(highs) if highs else None
     if hi is not None and lo > hi:
         return None
-    defaults = sorted({s.default_input_shape[1] for s in specs}, reverse=True)
+    defaults = sorted({s.default_size[0] for s in specs}, reverse=True)
     for size in defaults:
         if lo <= size and (hi is None or size <= hi):
             return size
@@ -176,7 +176,7 @@ def compare(names: list[str], size: int | None, summaries: SummaryService) -> Co
         )
     models = []
     for spec, sizes in zip(specs, ranges, strict=True):
-        default = spec.default_input_shape[1]
+        default = spec.default_size[0]
         fits = common is not None and _accepts(sizes, common)
         used = common if fits and common is not None else default
         reason = None

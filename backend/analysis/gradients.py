@@ -26,6 +26,7 @@ from torch import nn
 from backend.analysis.seeded_init import initialise, materialise
 from backend.analysis.shapes import build_on_meta
 from backend.errors import InvalidParameterError
+from backend.i18n import bilingual
 from backend.zoo.registry import get_spec
 
 WEIGHT_SEED = 0
@@ -212,66 +213,21 @@ def _skip_text(
     depth: int, ratio: float, series: list[GradientSeries], batchnorm: BatchNormMode
 ) -> dict[str, str]:
     res, plain = series
-    if batchnorm == "running":
-        en = (
-            f"One backward pass at initialisation, the same random batch for both. Without skip "
-            f"connections the gradient reaching the first layer is {_fmt(ratio)} times ResNet-"
-            f"{depth}'s ({_fmt(plain.first)} against {_fmt(res.first)}): on the way back every "
-            "layer multiplies it by a factor below 1, so it shrinks towards 0 and the first "
-            "layers barely learn (vanishing gradient). ResNet adds each block's input to its "
-            "output, so the gradient also flows back unchanged through the shortcut. BatchNorm "
-            "uses its initial statistics here (it passes values through); with batch statistics, "
-            "as in training (batchnorm=batch), it rescales every layer and the plain network's "
-            "gradient no longer vanishes at initialisation — He et al. (2015) saw the same and "
-            "blame the plain network's worse training on optimisation difficulty (degradation)."
-        )
-        ko = (
-            f"초기화 직후 같은 무작위 배치로 역전파를 한 번 한 결과. skip connection이 없으면 첫 "
-            f"층에 도달하는 기울기가 ResNet-{depth}의 {_fmt(ratio)}배({_fmt(plain.first)} 대 "
-            f"{_fmt(res.first)}): 역전파 시 층마다 1보다 작은 값이 곱해져 기울기가 점점 작아지고, "
-            "앞쪽(입력에 가까운) 층은 거의 학습되지 않음(기울기 소실). Skip Connection은 입력을 "
-            "그대로 더해주므로 기울기도 지름길을 따라 그대로 전달됨. 여기서 BatchNorm은 초기 "
-            "통계(평균 0, 분산 1)를 써서 값을 그대로 통과시킴. 학습처럼 배치 통계를 쓰면"
-            "(batchnorm=batch) 층마다 크기를 다시 맞춰 plain 네트워크의 기울기도 초기에는 "
-            "소실되지 않음 — He et al.(2015)도 같은 것을 보고 plain 네트워크의 문제를 최적화의 "
-            "어려움(degradation)으로 설명함."
-        )
-    else:
-        en = (
-            f"With BatchNorm on batch statistics, as in training, the plain network's first-layer "
-            f"gradient is {_fmt(ratio)} times ResNet-{depth}'s ({_fmt(plain.first)} against "
-            f"{_fmt(res.first)}): BatchNorm rescales every layer, so at initialisation the "
-            "gradient does not vanish. He et al. (2015) report the same for their plain networks "
-            "and trace their worse training to optimisation difficulty (degradation), which the "
-            "skip connections remove. With batchnorm=running the normalisation is out of the way "
-            "and the vanishing gradient shows."
-        )
-        ko = (
-            f"학습 때처럼 BatchNorm이 배치 통계를 쓰면 plain 네트워크의 첫 층 기울기는 "
-            f"ResNet-{depth}의 {_fmt(ratio)}배({_fmt(plain.first)} 대 {_fmt(res.first)}): "
-            "BatchNorm이 층마다 크기를 다시 맞추므로 초기에는 기울기가 소실되지 않음. He et al."
-            "(2015)도 같은 결과를 보고, plain 네트워크가 잘 학습되지 않는 이유를 최적화의 "
-            "어려움(degradation)으로 설명했고 skip connection이 이를 해결함. batchnorm=running"
-            "으로 정규화를 빼면 기울기 소실이 보임."
-        )
-    return {"en": en, "ko": ko}
+    return bilingual(
+        f"gradients.skip.{batchnorm}",
+        depth=depth,
+        ratio=_fmt(ratio),
+        plain_first=_fmt(plain.first),
+        resnet_first=_fmt(res.first),
+    )
 
 
 def _activation_text(depth: int, ratio: float, series: list[GradientSeries]) -> dict[str, str]:
     relu, sigmoid = series
-    en = (
-        f"{depth} convolutions with the same weights, only the activation differs. With sigmoid "
-        f"the gradient reaching the first layer is {_fmt(ratio)} times ReLU's "
-        f"({_fmt(sigmoid.first)} against {_fmt(relu.first)}): sigmoid's derivative is at most "
-        "0.25, so every layer shrinks the gradient at least fourfold on the way back. ReLU's "
-        "derivative is 1 wherever it is active, so with weights scaled for it (Kaiming) the "
-        "gradient keeps its size — one reason ReLU replaced sigmoid and tanh."
+    return bilingual(
+        "gradients.activations",
+        depth=depth,
+        ratio=_fmt(ratio),
+        sigmoid_first=_fmt(sigmoid.first),
+        relu_first=_fmt(relu.first),
     )
-    ko = (
-        f"같은 가중치의 합성곱 {depth}개에서 활성화 함수만 다름. sigmoid에서는 첫 층에 도달하는 "
-        f"기울기가 ReLU의 {_fmt(ratio)}배({_fmt(sigmoid.first)} 대 {_fmt(relu.first)}): sigmoid의 "
-        "미분값은 최대 0.25라서 층을 지날 때마다 기울기가 4배 이상 줄어듦(기울기 소실 — 특히 "
-        "ReLU 이전의 sigmoid/tanh에서 심각했음). ReLU는 활성 구간에서 미분값이 1이라 그에 맞춘 "
-        "가중치(Kaiming 초기화)와 함께 기울기 크기가 유지됨."
-    )
-    return {"en": en, "ko": ko}

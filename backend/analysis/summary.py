@@ -16,7 +16,7 @@ from torch import nn
 from torchinfo.layer_info import LayerInfo
 
 from backend.analysis.shapes import build_on_meta, explain_failure, probe, valid_square_sizes
-from backend.analysis.transfer import is_frozen, resolve_freeze, top_level_modules
+from backend.analysis.transfer import is_frozen
 from backend.errors import InputSizeError, InvalidParameterError, NotAClassifierError
 from backend.zoo.registry import ModelSpec, get_spec
 
@@ -69,7 +69,8 @@ class SummaryParams(BaseModel, frozen=True):
     height: int
     width: int
     num_classes: int | None
-    freeze: tuple[str, ...] = ()  # top-level module names (transfer.resolve_freeze)
+    # Top-level module names, already resolved where the query entered (transfer.resolve_freeze).
+    freeze: tuple[str, ...] = ()
 
 
 # torchinfo keeps module-global state (a forward-pass cache keyed on class name that also keeps
@@ -192,12 +193,6 @@ def check_params(spec: ModelSpec, params: SummaryParams, caps: "SummaryCaps") ->
                 f"got {params.num_classes}.",
                 field="num_classes",
             )
-    if params.freeze and resolve_freeze(spec, list(params.freeze)) != params.freeze:
-        raise InvalidParameterError(
-            f"freeze must list top-level modules of {spec.name} in model order: "
-            f"{', '.join(top_level_modules(spec))}.",
-            field="freeze",
-        )
 
 
 class SummaryCaps(BaseModel, frozen=True):
@@ -339,5 +334,5 @@ class SummaryService:
         return summary if depth is None else limit_depth(summary, depth)
 
     def default_params(self, spec: ModelSpec) -> SummaryParams:
-        _, h, w = spec.default_input_shape
+        h, w = spec.default_size
         return SummaryParams(batch_size=1, height=h, width=w, num_classes=None)

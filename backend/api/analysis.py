@@ -6,9 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from backend.analysis.activations import FeatureMaps, feature_maps
 from backend.analysis.compare import MAX_MODELS, Comparison, compare
-from backend.analysis.gradcam import GradCam, check_class_index, grad_cam
 from backend.analysis.gradients import (
     SKIP_DEPTHS,
     STACK_DEPTHS,
@@ -16,26 +14,26 @@ from backend.analysis.gradients import (
     activation_lesson,
     skip_connection_lesson,
 )
-from backend.analysis.layer_capture import find_layer
 from backend.analysis.receptive_field import Field as ReceptiveField
 from backend.analysis.receptive_field import model_fields, unit_region
-from backend.analysis.summary import SummaryParams
-from backend.api.deps import SummariesDep, WorkloadsDep, summary_of
-from backend.api.predict import IMAGE_BODY, read_image_bytes
-from backend.api.schemas import ErrorResponse
-from backend.serving.runtime import require_classifier
+from backend.api.deps import (
+    ImageLimitsDep,
+    RuntimeDep,
+    SettingsDep,
+    SummariesDep,
+    WorkloadsDep,
+    summary_of,
+)
+from backend.api.params import Call, Size, summary_params
+from backend.api.schemas import NOT_FOUND, UPLOAD_ERRORS, error
+from backend.api.uploads import IMAGE_BODY, read_image_bytes
+from backend.inspection.activations import FeatureMaps, plan_feature_maps, render_feature_maps
+from backend.inspection.gradcam import GradCam, plan_grad_cam, run_grad_cam
 from backend.zoo import get_spec
 
 router = APIRouter(tags=["analysis"])
 
-NOT_FOUND = {404: {"model": ErrorResponse, "description": "Unknown model name."}}
-BAD_SIZE = {
-    422: {
-        "model": ErrorResponse,
-        "description": "A size the network cannot take, or a parameter out of range.",
-    }
-}
-Size = Annotated[int | None, Query(ge=1, description="Input side in px (default: the model's).")]
+BAD_SIZE = {422: error("A size the network cannot take, or a parameter out of range.")}
 
 
 class PathField(BaseModel):
@@ -137,11 +135,10 @@ async def get_receptive_field(
 ) -> ReceptiveFields:
     """Receptive field (size, jump, start) at every summary row's output, computed analytically."""
     spec = get_spec(name)
-    _, default_h, default_w = spec.default_input_shape
-    h, w = height or default_h, width or default_w
     # The summary validates the size (422 naming the failing layer) and is cached.
-    params = SummaryParams(batch_size=1, height=h, width=w, num_classes=None)
+    params = summary_params(spec, height, width)
     await summary_of(workloads, summaries, spec, params)
+    h, w = params.height, params.width
     trace = await workloads.lane("analysis").run(model_fields, spec.name, h, w)
     layers = [
         _layer_field(e.index, e.name, e.type, e.output_shape, e.field, e.paths, (h, w))
@@ -232,19 +229,10 @@ async def get_activation_gradients(
 # Feature maps and Grad-CAM take an image the way POST /models/{name}/predict does.
 IMAGE_ERRORS: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
-    413: {"model": ErrorResponse, "description": "Body or image too large (bytes or pixels)."},
-    415: {"model": ErrorResponse, "description": "A format outside the allow-list."},
-    422: {"model": ErrorResponse, "description": "Not an image, or a bad layer or parameter."},
-    503: {"model": ErrorResponse, "description": "Too many requests waiting."},
+    **UPLOAD_ERRORS,
+    422: error("Not an image, or a bad layer or parameter."),
+    503: error("Too many requests waiting."),
 }
-Call = Annotated[
-    int | None, Query(ge=1, description="Which call of a module run more than once (pool).")
-]
-
-
-async def _image(request: Request) -> bytes:
-    state = request.app.state
-    return await read_image_bytes(request, state.image_limits, state.settings.max_upload_bytes)
 
 
 @router.post(
@@ -256,6 +244,10 @@ async def _image(request: Request) -> bytes:
 async def post_feature_maps(
     name: str,
     request: Request,
+    settings: SettingsDep,
+    limits: ImageLimitsDep,
+    runtime: RuntimeDep,
+    workloads: WorkloadsDep,
     layer: Annotated[str, Query(max_length=200, description="A summary row's name, e.g. conv1.")],
     call: Call = None,
     max_channels: Annotated[int, Query(ge=1, le=4096, description="Maps returned.")] = 32,
@@ -268,23 +260,13 @@ async def post_feature_maps(
     ] = "per_map",
 ) -> FeatureMaps:
     """One layer's output for an image: its channels as maps, most active (mean) first."""
-    spec = get_spec(name)
-    require_classifier(spec)
-    find_layer(spec, layer, call or 1)  # 422 before reading the body
-    data = await _image(request)
-    state = request.app.state
-    return await state.workloads.lane("inspection").run(
-        feature_maps,
-        state.runtime,
-        spec,
-        data,
-        state.image_limits,
-        layer,
-        call or 1,
-        max_channels,
-        format,
-        scale == "shared",
+    # Every parameter is checked here, once, before the body is read (422 without an upload).
+    plan = plan_feature_maps(
+        get_spec(name), layer, call or 1, max_channels, format, scale == "shared"
     )
+    data = await read_image_bytes(request, limits, settings.max_upload_bytes, workloads)
+    # Several times a prediction's work: a lane of their own, so floods never delay predictions.
+    return await workloads.lane("inspection").run(render_feature_maps, runtime, plan, data, limits)
 
 
 @router.post(
@@ -296,6 +278,10 @@ async def post_feature_maps(
 async def post_gradcam(
     name: str,
     request: Request,
+    settings: SettingsDep,
+    limits: ImageLimitsDep,
+    runtime: RuntimeDep,
+    workloads: WorkloadsDep,
     layer: Annotated[
         str | None,
         Query(max_length=200, description="A layer with a spatial output (default: the last)."),
@@ -313,21 +299,8 @@ async def post_gradcam(
     ] = "gradcam",
 ) -> GradCam:
     """Grad-CAM heat map of one class on one layer, in [0, 1], with an overlay-ready PNG."""
-    spec = get_spec(name)
-    require_classifier(spec)
-    if layer is not None:
-        find_layer(spec, layer, call or 1)  # 422 before reading the body
-    check_class_index(spec, class_index)
-    data = await _image(request)
-    state = request.app.state
-    return await state.workloads.lane("inspection").run(
-        grad_cam,
-        state.runtime,
-        spec,
-        data,
-        state.image_limits,
-        layer,
-        class_index,
-        call,
-        method,
-    )
+    # Every parameter is checked here, once, before the body is read (422 without an upload).
+    plan = plan_grad_cam(get_spec(name), layer, class_index, call, method)
+    data = await read_image_bytes(request, limits, settings.max_upload_bytes, workloads)
+    # Several times a prediction's work: a lane of their own, so floods never delay predictions.
+    return await workloads.lane("inspection").run(run_grad_cam, runtime, plan, data, limits)

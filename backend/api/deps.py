@@ -1,4 +1,10 @@
-"""Dependencies shared by the routers, as Annotated aliases."""
+"""Every service a route needs, as an Annotated dependency (FastAPI's full-stack template does
+the same): routes never read `request.app.state` themselves. The lifespan (backend/main.py)
+creates these services once and keeps them on the app's state; this is the one module that
+reads them back.
+
+Every getter is `async`: a sync dependency runs in Starlette's shared thread pool, so even
+/health would queue behind whatever fills it. They only read the app's state."""
 
 from typing import Annotated
 
@@ -6,20 +12,20 @@ from fastapi import Depends, Request
 
 from backend.analysis.summary import ModelSummary, SummaryParams, SummaryService
 from backend.config import Settings
+from backend.exports.service import ExportPool
 from backend.serving.device import DeviceChoice
+from backend.serving.images import ImageLimits
+from backend.serving.runtime import InferenceGate, ModelRuntime
+from backend.serving.weights import WeightStore
+from backend.weights.jobs import DownloadManager
 from backend.workloads import Workloads
 from backend.zoo import ModelSpec
 
 
-async def get_app_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # the app's own, which create_app(settings) may override
 
 
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-
-
-# async: a sync dependency would run in Starlette's shared thread pool, so even /health would
-# queue behind whatever fills it. These only read the app's state.
 async def get_summaries(request: Request) -> SummaryService:
     return request.app.state.summaries
 
@@ -28,8 +34,43 @@ async def get_device(request: Request) -> DeviceChoice:
     return request.app.state.device
 
 
+async def get_runtime(request: Request) -> ModelRuntime:
+    return request.app.state.runtime
+
+
+async def get_gate(request: Request) -> InferenceGate:
+    return request.app.state.inference
+
+
+async def get_weights(request: Request) -> WeightStore:
+    return request.app.state.weights
+
+
+async def get_image_limits(request: Request) -> ImageLimits:
+    return request.app.state.image_limits
+
+
+async def get_exports(request: Request) -> ExportPool:
+    return request.app.state.exports
+
+
 async def get_workloads(request: Request) -> Workloads:
     return request.app.state.workloads
+
+
+async def get_downloads(request: Request) -> DownloadManager:
+    return request.app.state.downloads
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
+DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
+RuntimeDep = Annotated[ModelRuntime, Depends(get_runtime)]
+GateDep = Annotated[InferenceGate, Depends(get_gate)]
+WeightsDep = Annotated[WeightStore, Depends(get_weights)]
+ImageLimitsDep = Annotated[ImageLimits, Depends(get_image_limits)]
+ExportsDep = Annotated[ExportPool, Depends(get_exports)]
+WorkloadsDep = Annotated[Workloads, Depends(get_workloads)]
 
 
 async def summary_of(
@@ -46,6 +87,4 @@ async def summary_of(
     return await workloads.lane("analysis").run(summaries.get, spec, params, depth)
 
 
-SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
-DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
-WorkloadsDep = Annotated[Workloads, Depends(get_workloads)]
+DownloadsDep = Annotated[DownloadManager, Depends(get_downloads)]

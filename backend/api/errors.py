@@ -32,6 +32,9 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.UnsupportedFormatError: 415,
     errors.UndecodableImageError: 422,
     errors.ModelUnavailableError: 503,
+    errors.NoPublishedWeightsError: 404,
+    errors.DownloadsDisabledError: 403,
+    errors.DownloadConflictError: 409,
 }
 INTERNAL_ERROR = "Internal server error; the server log has details."
 CLIENT_CLOSED = 499  # nginx's convention: the client went away before the answer; never sent

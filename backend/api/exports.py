@@ -1,35 +1,31 @@
 """Downloads: a model as ONNX (/models/{name}/export.onnx), its summary as CSV and JSON."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from backend.analysis.export import summary_csv
 from backend.analysis.summary import ModelSummary
-from backend.api.deps import SettingsDep, SummariesDep, WorkloadsDep, summary_of
-from backend.api.models import summary_params
-from backend.api.schemas import ErrorResponse
+from backend.api.deps import (
+    ExportsDep,
+    SettingsDep,
+    SummariesDep,
+    WeightsDep,
+    WorkloadsDep,
+    summary_of,
+)
+from backend.api.params import Classes, Freeze, Size, summary_params
+from backend.api.schemas import NOT_FOUND, error
 from backend.api.streaming import FileStream
 from backend.errors import InputSizeError
-from backend.exports import ExportJob, ExportPool, check_export_size
+from backend.exports.service import ExportJob, check_export_size
+from backend.exports.summary_csv import summary_csv
 from backend.zoo import get_spec
 
 router = APIRouter(prefix="/models", tags=["exports"])
 
-Size = Annotated[int | None, Query(ge=1, description="Input side in px (default: the model's).")]
-Classes = Annotated[int | None, Query(ge=1, description="Classes of a new head (default: own).")]
 ERRORS = {
-    404: {"model": ErrorResponse, "description": "Unknown model name."},
-    422: {"model": ErrorResponse, "description": "A size the network cannot take."},
+    **NOT_FOUND,
+    422: error("A size the network cannot take."),
 }
-
-
-async def get_exports(request: Request) -> ExportPool:
-    return request.app.state.exports
-
-
-ExportsDep = Annotated[ExportPool, Depends(get_exports)]
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -59,42 +55,48 @@ async def _summary(
             "description": "The ONNX file (input `input`, output `logits`, batch 1).",
         },
         **ERRORS,
-        503: {"model": ErrorResponse, "description": "Exports are at capacity."},
+        503: error("Exports are at capacity, or the export ran out of memory or time."),
     },
 )
 async def export_onnx(
     name: str,
-    request: Request,
     summaries: SummariesDep,
     workloads: WorkloadsDep,
     exports: ExportsDep,
+    weights: WeightsDep,
     settings: SettingsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
 ) -> Response:
     """The model as ONNX for one input size (batch 1): its checkpoint's weights if it has one
-    (and keeps its own classes), else random weights from a fixed seed. Exported in a worker
-    process, written to disk and streamed from there."""
+    (and keeps its own classes), else random weights from a fixed seed. Refused (422) before
+    any work when the file would pass MAX_EXPORT_BYTES; exported in a worker process, written
+    to disk and streamed from there."""
     spec = get_spec(name)
     summary = await _summary(workloads, summaries, name, height, width, num_classes)  # 422s
     if summary.warnings:  # SimpleCNN's view(-1, ...) would bake a wrong batch into the file
         raise InputSizeError(summary.warnings[0], field="height")
     check_export_size(spec.name, summary.totals.params, num_classes, settings.max_export_bytes)
     n, c, h, w = summary.input_shape
-    weights = getattr(request.app.state, "weights", None)
-    checkpoint = weights.checkpoint(spec.name) if weights is not None else None
-    job = ExportJob(spec.name, (n, c, h, w), num_classes, checkpoint.path if checkpoint else None)
+    checkpoint = weights.checkpoint(spec.name)  # its stat: a changed checkpoint, a new export
+    job = ExportJob(
+        spec.name,
+        (n, c, h, w),
+        num_classes,
+        checkpoint.path if checkpoint else None,
+        checkpoint.stamp if checkpoint else (),
+    )
     result = exports.cached(job) or await workloads.lane("exports").run(exports.export, job)
-    headers = _attachment(result.filename) | {
-        "X-Model-Trained": "true" if result.trained else "false",
-        "X-Export-Seconds": f"{result.seconds:.3f}",
-    }
     try:
         file = result.path.open("rb")
     except FileNotFoundError:  # dropped from the disk cache this instant: export it again
         result = await workloads.lane("exports").run(exports.export, job)
         file = result.path.open("rb")
+    headers = _attachment(result.filename) | {
+        "X-Model-Trained": "true" if result.trained else "false",
+        "X-Export-Seconds": f"{result.seconds:.3f}",
+    }
     return FileStream(file, result.size, settings.send_timeout_s, headers)
 
 
@@ -110,7 +112,7 @@ async def summary_as_csv(
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
-    freeze: Annotated[str | None, Query(max_length=500)] = None,
+    freeze: Freeze = None,
 ) -> Response:
     """The summary's rows as CSV (shapes written as 1x3x224x224)."""
     summary = await _summary(workloads, summaries, name, height, width, num_classes, freeze)
@@ -134,7 +136,7 @@ async def summary_as_json(
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
-    freeze: Annotated[str | None, Query(max_length=500)] = None,
+    freeze: Freeze = None,
 ) -> Response:
     """The same JSON as /summary, as a file download."""
     summary = await _summary(workloads, summaries, name, height, width, num_classes, freeze)

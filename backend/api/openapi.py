@@ -1,26 +1,23 @@
-"""The OpenAPI document, completed: every status an operation can answer, with its schema."""
+"""The OpenAPI document, completed: every status an operation can answer, with the one error
+schema (`ErrorResponse`), and short stable operation ids that generated clients use as names."""
 
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
-ERROR_SCHEMA = {
-    "title": "ErrorResponse",
-    "type": "object",
-    "required": ["detail"],
-    "properties": {
-        "detail": {"type": "string", "description": "What was wrong and what is accepted."}
-    },
-    "additionalProperties": True,
-}
+from backend.api.schemas import ErrorResponse
+from backend.api.uploads import UPLOAD_SCHEMAS
+
+ERROR = ErrorResponse.__name__
 ALWAYS = {"504": "The request took longer than the configured time limit."}
 
 
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR}"}}},
     }
 
 
@@ -35,7 +32,8 @@ def install_openapi(app: FastAPI) -> None:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-        schemas["Error"] = ERROR_SCHEMA
+        schemas[ERROR] = ErrorResponse.model_json_schema()
+        schemas.update(UPLOAD_SCHEMAS)
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
         for path_item in schema.get("paths", {}).values():
@@ -52,3 +50,9 @@ def install_openapi(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def operation_id(route: APIRoute) -> str:
+    """`<tag>-<function name>` (`models-get_summary`), as FastAPI's documentation and its
+    full-stack template do: short, and stable as long as the function keeps its name."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name

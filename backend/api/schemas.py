@@ -1,10 +1,30 @@
 """Response schemas of the HTTP API that are not domain types already."""
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorResponse(BaseModel):
+    """Every error the API answers (4xx and 5xx): a sentence, plus fields that depend on the
+    error (`layer`, `valid_range`, `retry_after_s`, ...). The only error schema in /openapi.json."""
+
+    model_config = ConfigDict(extra="allow")
+
     detail: str = Field(description="One sentence saying what was wrong and what is accepted.")
+
+
+def error(description: str) -> dict[str, Any]:
+    """One documented error status of a route (`responses=`)."""
+    return {"model": ErrorResponse, "description": description}
+
+
+NOT_FOUND = {404: error("Unknown model name.")}
+# Every route that takes an image (api/uploads.py) can answer these.
+UPLOAD_ERRORS = {
+    413: error("Body or image too large (bytes or pixels)."),
+    415: error("A format outside the allow-list."),
+}
 
 
 class Health(BaseModel):
@@ -36,3 +56,33 @@ class ModelInfo(BaseModel):
     descriptions: dict[str, str]
     paper: PaperInfo
     labels: list[str] | None = None
+
+
+class PublishedWeights(BaseModel):
+    file: str = Field(description="The published file name; it carries its SHA-256 prefix.")
+    size_bytes: int
+    size_label: str = Field(description="The size as people read it, e.g. '528 MB'.")
+
+
+class DownloadInfo(BaseModel):
+    model: str
+    state: str = Field(description="idle, running, done or failed.")
+    bytes_done: int
+    bytes_total: int | None = None
+    fraction: float | None = None
+    size_label: str | None = None
+    error: str | None = Field(None, description="Why it failed; nothing was kept.")
+
+
+class WeightsEntry(BaseModel):
+    model: str
+    trained: bool
+    weights: str | None = Field(description="'user' (WEIGHTS_DIR), 'shipped' or null (random).")
+    published: PublishedWeights | None = Field(description="Published weights that fit, if any.")
+    command: str | None = Field(description="The command that fetches them on the server.")
+    download: DownloadInfo | None
+
+
+class WeightsListing(BaseModel):
+    downloads_allowed: bool = Field(description="Whether POST /weights/{name}/download works.")
+    models: list[WeightsEntry]

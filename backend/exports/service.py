@@ -61,6 +61,7 @@ class ExportJob:
     input_shape: tuple[int, int, int, int]
     num_classes: int | None
     checkpoint: Path | None  # the trained weights to export, if the model has some
+    version: tuple[int, ...] = ()  # the checkpoint's stat: a replaced file is a new export
 
     @property
     def filename(self) -> str:
@@ -70,7 +71,10 @@ class ExportJob:
 
     @property
     def key(self) -> str:
-        weights = "trained" if self.checkpoint and not self.num_classes else "seeded"
+        if self.checkpoint and not self.num_classes:
+            weights = "trained" + "".join(f"-{v}" for v in self.version)
+        else:
+            weights = "seeded"
         return f"{self.filename[: -len('.onnx')]}_{weights}.onnx"
 
 

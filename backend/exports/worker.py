@@ -42,9 +42,9 @@ def export_onnx(
     out_path: str,
 ) -> WorkerResult:
     """Writes the ONNX file of `name` at `input_shape` to `out_path` (atomically)."""
-    from backend.analysis.export import EXPORT_SEED, onnx_bytes
     from backend.analysis.seeded_init import initialise, materialise
     from backend.analysis.shapes import build_on_meta
+    from backend.exports.onnx import EXPORT_SEED, onnx_bytes
     from backend.serving.weights import read_state_dict
     from backend.zoo import get_spec
 

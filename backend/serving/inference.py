@@ -73,6 +73,24 @@ def classify(loaded: LoadedModel, batch: Tensor, top_k: int) -> list[ClassScore]
     ]
 
 
+def model_input(
+    spec: ModelSpec, data: bytes, limits: ImageLimits, timings_ms: dict[str, float] | None = None
+) -> Tensor:
+    """Upload bytes -> the (C, H, W) normalised tensor the model is fed: the one place an upload
+    becomes a tensor, for predictions and for looking inside the model alike. When `timings_ms`
+    is given, the decode and preprocess steps are recorded in it (ms)."""
+    require_classifier(spec)  # only classifiers have a dataset, hence a preprocessing
+    assert spec.dataset is not None
+    start = time.perf_counter()
+    image = decode_image(data, limits, draft_size=draft_size_for(spec.dataset))
+    decoded = time.perf_counter()
+    tensor = _preprocess(spec.dataset.name)(image)  # (C, H, W)
+    if timings_ms is not None:
+        timings_ms["decode"] = round((decoded - start) * 1e3, 3)
+        timings_ms["preprocess"] = round((time.perf_counter() - decoded) * 1e3, 3)
+    return tensor
+
+
 def predict_image(
     runtime: ModelRuntime,
     spec: ModelSpec,
@@ -81,21 +99,17 @@ def predict_image(
     top_k: int,
     want_preview: bool = False,
 ) -> Prediction:
-    check_top_k(spec, top_k)
+    """`top_k` is checked where it enters (check_top_k, before the body is read), not again."""
+    timings: dict[str, float] = {}
+    tensor = model_input(spec, data, limits, timings)  # NotAClassifierError for a block
     assert spec.dataset is not None
-    marks = [time.perf_counter()]
-    image = decode_image(data, limits, draft_size=draft_size_for(spec.dataset))
-    marks.append(time.perf_counter())
-    tensor = _preprocess(spec.dataset.name)(image)  # (C, H, W)
-    marks.append(time.perf_counter())
+    start = time.perf_counter()
     loaded = runtime.get(spec.name)  # a dictionary look-up once the model is in memory
-    marks.append(time.perf_counter())
+    loaded_at = time.perf_counter()
     batch = tensor[None]  # (1, C, H, W)
     scores = classify(loaded, batch, top_k)
-    marks.append(time.perf_counter())
-    steps = ("decode", "preprocess", "load", "forward")
-    spans = zip(steps, marks[:-1], marks[1:], strict=True)
-    timings = {step: round((end - start) * 1e3, 3) for step, start, end in spans}
+    timings["load"] = round((loaded_at - start) * 1e3, 3)
+    timings["forward"] = round((time.perf_counter() - loaded_at) * 1e3, 3)
     return Prediction(
         model=spec.name,
         trained=loaded.trained,

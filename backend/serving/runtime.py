@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
-from backend.serving.weights import CheckpointError, WeightStore, read_state_dict
+from backend.serving.weights import Checkpoint, CheckpointError, WeightStore, read_state_dict
 from backend.workloads import Lane
 from backend.zoo import ModelSpec, get_spec
 
@@ -54,6 +54,7 @@ class LoadedModel:
     trained: bool
     weights: str | None  # "user", "shipped", or None for random weights
     channels_last: bool = False  # weights in NHWC: feed inputs in torch.channels_last too
+    checkpoint: Checkpoint | None = None  # the file the weights came from, as validated
 
 
 def require_classifier(spec: ModelSpec) -> None:
@@ -89,11 +90,11 @@ class ModelRuntime:
         """The ready model for `name` (raises for unknown names and non-classifiers)."""
         spec = get_spec(name)
         require_classifier(spec)
-        hit = self._cached(name)
+        hit = self._current(name)
         if hit is not None:
             return hit
         with self._build_lock:
-            hit = self._cached(name)  # built by another thread while this one waited
+            hit = self._current(name)  # built by another thread while this one waited
             if hit is not None:
                 return hit
             self._refuse_if_failed_recently(spec.name)
@@ -130,6 +131,19 @@ class ModelRuntime:
         """Bytes of weights and buffers of every model in memory."""
         with self._cache_lock:
             return sum(module_bytes(m.module) for m in self._cache.values())
+
+    def _current(self, name: str) -> LoadedModel | None:
+        """The cached model, unless its checkpoint was added, replaced or removed since it was
+        built (a stat per call, see WeightStore.refresh): then it is dropped and rebuilt."""
+        checkpoint = self.weights.checkpoint(name)
+        hit = self._cached(name)
+        if hit is None or hit.checkpoint == checkpoint:
+            return hit
+        with self._cache_lock:
+            if self._cache.get(name) is hit:
+                del self._cache[name]
+        log.info("runtime: dropped %s: its checkpoint changed on disk", name)
+        return None
 
     def _cached(self, name: str) -> LoadedModel | None:
         with self._cache_lock:
@@ -226,7 +240,9 @@ class ModelRuntime:
             return None
         module = module.float().to(self.device).eval()
         log.info("runtime: loaded %s from %s on %s", spec.name, checkpoint.path, self.device)
-        return LoadedModel(spec, module, self.device, True, checkpoint.source)
+        return LoadedModel(
+            spec, module, self.device, True, checkpoint.source, checkpoint=checkpoint
+        )
 
     def _build_random(self, spec: ModelSpec) -> LoadedModel:
         with torch.random.fork_rng(devices=[]):

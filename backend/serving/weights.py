@@ -7,9 +7,15 @@ code runs) and, at start-up, memory-mapped and compared key by key and shape by 
 instance built on the `meta` device, so `/models` can say `trained` truthfully without reading
 hundreds of megabytes. A file that does not fit is logged and skipped; the server keeps serving.
 torchvision's ImageNet `vgg16` state dict fits the zoo's `vgg16` as is (same module names).
+
+Checkpoints added, replaced or removed while the server runs (`python -m backend.weights`, a
+download from the page, a copy by hand) are noticed at the next question about that model: each
+`is_trained`/`checkpoint` call stats the model's two candidate paths (microseconds) and, when
+what it sees differs from the last validation, validates again exactly as at start-up.
 """
 
 import logging
+import os
 import threading
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -37,6 +43,18 @@ class Checkpoint:
     model: str
     path: Path
     source: str  # "user" (WEIGHTS_DIR) or "shipped" (backend/weights)
+    stamp: tuple[int, int, int] = (0, 0, 0)  # inode, size, mtime (ns) when it was validated
+
+
+Stamp = tuple[tuple[int, int, int] | None, ...]  # per candidate path: its stat, or None
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def read_state_dict(path: Path, map_location: str | torch.device = "cpu") -> dict[str, Tensor]:
@@ -120,13 +138,18 @@ class WeightStore:
         self.user_dir = user_dir
         self.shipped_dir = shipped_dir
         self._found: dict[str, Checkpoint] = {}
+        self._specs: dict[str, ModelSpec] = {}  # the classifiers of the last scan
+        self._stamps: dict[str, Stamp] = {}  # what the last validation of each model saw
         self._lock = threading.Lock()
+        self._validate_lock = threading.Lock()  # one validation at a time (reads file headers)
 
     def scan(self, specs: Iterable[ModelSpec]) -> dict[str, Checkpoint]:
         """Validates the candidate checkpoints of every classifier; returns those that fit."""
         classifiers = [s for s in specs if s.is_classifier]
         found: dict[str, Checkpoint] = {}
+        stamps: dict[str, Stamp] = {}
         for spec in classifiers:
+            stamps[spec.name] = self._stamp(spec.name)
             checkpoint = self._first_fitting(spec)
             if checkpoint is not None:
                 found[spec.name] = checkpoint
@@ -136,14 +159,55 @@ class WeightStore:
         self._report_strays({s.name for s in classifiers})
         with self._lock:
             self._found = found
+            self._specs = {s.name: s for s in classifiers}
+            self._stamps = stamps
         return dict(found)
 
-    def _candidates(self, name: str) -> list[Checkpoint]:
-        candidates = [
-            Checkpoint(name, self.user_dir / f"{name}.pt", "user"),
-            Checkpoint(name, self.shipped_dir / f"{name}.pt", "shipped"),
+    def _paths(self, name: str) -> list[tuple[Path, str]]:
+        return [
+            (self.user_dir / f"{name}.pt", "user"),
+            (self.shipped_dir / f"{name}.pt", "shipped"),
         ]
-        return [c for c in candidates if c.path.is_file()]
+
+    def _stamp(self, name: str) -> Stamp:
+        return tuple(_stat(path) for path, _ in self._paths(name))
+
+    def _candidates(self, name: str) -> list[Checkpoint]:
+        candidates = []
+        for path, source in self._paths(name):
+            stat = _stat(path)
+            if stat is not None and path.is_file():
+                candidates.append(Checkpoint(name, path, source, stat))
+        return candidates
+
+    def refresh(self, name: str) -> None:
+        """Validates `name` again if its files changed since the last look (a cheap stat)."""
+        with self._lock:
+            spec = self._specs.get(name)
+            seen = self._stamps.get(name)
+        if spec is None or self._stamp(name) == seen:
+            return
+        with self._validate_lock:
+            stamp = self._stamp(name)
+            with self._lock:
+                if stamp == self._stamps.get(name):
+                    return  # another thread validated it while this one waited
+                before = self._found.get(name)
+            log.info("weights: the checkpoint files of %s changed; checking them again", name)
+            checkpoint = self._first_fitting(spec)
+            with self._lock:
+                self._stamps[name] = stamp
+                if checkpoint is None:
+                    self._found.pop(name, None)
+                else:
+                    self._found[name] = checkpoint
+        if before is not None and checkpoint is None:
+            log.warning(
+                "weights: %s no longer has a checkpoint that fits; %s now runs with random "
+                "weights (trained: false).",
+                name,
+                name,
+            )
 
     def _first_fitting(self, spec: ModelSpec) -> Checkpoint | None:
         candidates = self._candidates(spec.name)
@@ -185,10 +249,12 @@ class WeightStore:
                 )
 
     def is_trained(self, name: str) -> bool:
+        self.refresh(name)
         with self._lock:
             return name in self._found
 
     def checkpoint(self, name: str) -> Checkpoint | None:
+        self.refresh(name)
         with self._lock:
             return self._found.get(name)
 

@@ -1,4 +1,5 @@
-"""AlexNet as the seed writes it: the paper's 96-256-384-384-256 widths, no adaptive pooling.
+"""AlexNet as the seed writes it: the paper's 96-256-384-384-256 widths, no adaptive pooling;
+its two-GPU form; and torchvision's 64-channel variant, whose ImageNet weights are published.
 
 Because the classifier takes exactly 256×6×6 features, only inputs whose last max-pool
 yields 6×6 work (223–254 px); the summary API computes and reports that range.
@@ -71,3 +72,51 @@ class AlexNet2GPU(AlexNet):
 
 def alexnet_2gpu(num_classes: int = 1000) -> AlexNet2GPU:
     return AlexNet2GPU(num_classes=num_classes)
+
+
+class AlexNetTorchvision(nn.Module):
+    """The AlexNet torchvision publishes ImageNet weights for (alexnet-owt-7be5be79.pth).
+
+    It follows Krizhevsky's "One weird trick" paper (2014), not the 2012 one: 64-192-384-256-256
+    channels instead of 96-256-384-384-256, and an adaptive average pool to 6×6 before the
+    classifier, so any input of at least 63 px works (the seed's takes 223–254 px). Module
+    names and positions equal torchvision's, so its state dict loads as it is.
+    """
+
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 64, kernel_size=11, stride=4, padding=2),  # (224 -> 55)
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=2),  # (55 -> 27)
+            nn.Conv2d(64, 192, kernel_size=5, padding=2),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=2),  # (27 -> 13)
+            nn.Conv2d(192, 384, kernel_size=3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(384, 256, kernel_size=3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(256, 256, kernel_size=3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=2),  # (13 -> 6)
+        )
+        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))  # other sizes still give 256×6×6
+        self.classifier = nn.Sequential(
+            nn.Dropout(p=0.5),
+            nn.Linear(256 * 6 * 6, 4096),
+            nn.ReLU(inplace=True),
+            nn.Dropout(p=0.5),
+            nn.Linear(4096, 4096),
+            nn.ReLU(inplace=True),
+            nn.Linear(4096, num_classes),
+        )
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.features(x)
+        x = self.avgpool(x)  # (B, 256, 6, 6)
+        x = torch.flatten(x, 1)
+        return self.classifier(x)
+
+
+def alexnet_torchvision(num_classes: int = 1000) -> AlexNetTorchvision:
+    return AlexNetTorchvision(num_classes=num_classes)

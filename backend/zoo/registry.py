@@ -36,6 +36,18 @@ class ModelSpec:
         return self.dataset.input_shape
 
     @property
+    def default_size(self) -> tuple[int, int]:
+        """(height, width) the model was designed for."""
+        _, h, w = self.default_input_shape
+        return h, w
+
+    def resolve_size(self, height: int | None, width: int | None) -> tuple[int, int]:
+        """(height, width) asked for, the model's own for a side left out: the one place the
+        default size is decided."""
+        default_h, default_w = self.default_size
+        return height or default_h, width or default_w
+
+    @property
     def num_classes(self) -> int | None:
         return self.dataset.num_classes if self.dataset else None
 

@@ -3,7 +3,8 @@
 Also the seed's first, identity-only block (`IdentityBlock` here, `BasicBlock(in_channels)` in
 the seed), which it uses to explain the skip connection before the full ResNet, and the
 "plain" twins (`PlainBlock`, `plain18`, `plain34`): the same layers without the skip connection,
-for the vanishing-gradient comparison.
+for the vanishing-gradient comparison; and the ImageNet ResNet-18 of the paper (`ImageNetResNet`,
+`resnet18_imagenet`), whose published torchvision weights load into it as they are.
 """
 
 import torch
@@ -146,3 +147,34 @@ def plain18(num_classes: int = 10) -> ResNet:
 def plain34(num_classes: int = 10) -> ResNet:
     """ResNet-34's layers with every skip connection removed."""
     return ResNet(PlainBlock, [3, 4, 6, 3], num_classes=num_classes)
+
+
+class ImageNetResNet(ResNet):
+    """The paper's ImageNet ResNet: the same residual stages after a 7×7, stride-2 convolution
+    and a 3×3, stride-2 max-pool (224 -> 112 -> 56), as in He et al. (2015), table 1.
+
+    Module names equal torchvision's `resnet18`, so its published ImageNet state dict
+    (resnet18-f37072fd.pth) loads as it is. The CIFAR stem keeps 32×32 images at full
+    resolution; this one divides the side by 4 before layer1, so layer4 sees 7×7 at 224 px.
+    """
+
+    def __init__(self, block: type[BasicBlock], layers: list[int], num_classes: int = 1000) -> None:
+        super().__init__(block, layers, num_classes=num_classes)
+        # ImageNet stem: 7×7 conv, stride 2, then a max-pool (224 -> 112 -> 56)
+        self.conv1 = nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.relu(self.bn1(self.conv1(x)))  # (B, 64, 112, 112)
+        x = self.maxpool(x)  # (B, 64, 56, 56)
+        x = self.layer1(x)  # (B, 64, 56, 56)
+        x = self.layer2(x)  # (B, 128, 28, 28)
+        x = self.layer3(x)  # (B, 256, 14, 14)
+        x = self.layer4(x)  # (B, 512, 7, 7)
+        x = self.avgpool(x)  # (B, 512, 1, 1)
+        x = torch.flatten(x, 1)
+        return self.fc(x)
+
+
+def resnet18_imagenet(num_classes: int = 1000) -> ImageNetResNet:
+    return ImageNetResNet(BasicBlock, [2, 2, 2, 2], num_classes=num_classes)

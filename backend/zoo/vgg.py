@@ -12,53 +12,15 @@ from torch import Tensor, nn
 
 # Numbers are conv output channels (3×3, padding 1); 'M' is a 2×2 max-pool with stride 2.
 # VGG16 is the seed's; VGG11/13/19 are the paper's configurations A, B and E.
+# One configuration per line, as in torchvision (the formatter would put one number per line).
+# fmt: off
 cfg: dict[str, list[int | str]] = {
     "VGG11": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
     "VGG13": [64, 64, "M", 128, 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
-    "VGG16": [
-        64,
-        64,
-        "M",
-        128,
-        128,
-        "M",
-        256,
-        256,
-        256,
-        "M",
-        512,
-        512,
-        512,
-        "M",
-        512,
-        512,
-        512,
-        "M",
-    ],
-    "VGG19": [
-        64,
-        64,
-        "M",
-        128,
-        128,
-        "M",
-        256,
-        256,
-        256,
-        256,
-        "M",
-        512,
-        512,
-        512,
-        512,
-        "M",
-        512,
-        512,
-        512,
-        512,
-        "M",
-    ],
+    "VGG16": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],  # noqa: E501
+    "VGG19": [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M"],  # noqa: E501
 }
+# fmt: on
 
 
 def make_layers(cfg_list: list[int | str]) -> nn.Sequential:

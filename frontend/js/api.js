@@ -27,12 +27,7 @@ async function request(path, init = {}) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(0, null, 'The server could not be reached; check that it is running.');
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
+  const body = await response.json().catch(() => null); // an empty or non-JSON body
   if (!response.ok) throw new ApiError(response.status, body, `The server answered ${response.status}.`);
   return body;
 }
@@ -177,12 +172,7 @@ export async function exportOnnx(name, { height, width, num_classes: numClasses 
     throw new ApiError(0, null, 'The server could not be reached; check that it is running.');
   }
   if (!response.ok) {
-    let body = null;
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
+    const body = await response.json().catch(() => null);
     throw new ApiError(response.status, body, `The server answered ${response.status}.`);
   }
   const disposition = response.headers.get('Content-Disposition') ?? '';
@@ -192,4 +182,22 @@ export async function exportOnnx(name, { height, width, num_classes: numClasses 
     filename,
     trained: response.headers.get('X-Model-Trained') === 'true',
   };
+}
+
+// ---------------------------------------------------------------- published weights (issue 15)
+
+/** GET /weights: per classifier, trained or not, published weights, and a download's state. */
+export function listWeights() {
+  return request('weights');
+}
+
+/** POST /weights/{name}/download: starts the server's download, or joins the one under way. */
+export function startWeightsDownload(name) {
+  return request(`weights/${encodeURIComponent(name)}/download`, { method: 'POST' });
+}
+
+/** GET /weights/{name}: the model's entry; `download` is idle, running, done or failed. */
+export async function weightsDownload(name) {
+  const entry = await request(`weights/${encodeURIComponent(name)}`);
+  return entry.download ?? { model: name, state: 'idle', bytes_done: 0 };
 }

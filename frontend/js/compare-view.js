@@ -7,18 +7,11 @@
 
 import * as api from './api.js';
 import { barShare, compareGrid, defaultSelection, shortTitles, stageShapeText } from './compare-table.js';
+import { $, node } from './dom.js';
 import { formatCompact, formatInt } from './format.js';
 import { store } from './state.js';
 
 const MAX_MODELS = 8;
-const $ = (id) => document.getElementById(id);
-
-function node(tag, cls, text) {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text != null) el.textContent = text;
-  return el;
-}
 
 function bar(cls, share, label, title) {
   const wrap = node('div', `cmp-metric ${cls}`);

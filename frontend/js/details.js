@@ -4,30 +4,19 @@
  * (size, jump, start; a residual block's paths) and, in transfer-learning mode, whether it trains.
  */
 
+import { node } from './dom.js';
 import { formatCompact, formatInt, formatPercent, formatShape } from './format.js';
 import { multAddsFormula, paramFormula } from './formula.js';
 import { fieldOf, pairText } from './inspect.js';
 
 function entry(list, term, ...values) {
-  const dt = document.createElement('dt');
-  dt.textContent = term;
-  const dd = document.createElement('dd');
+  const dd = node('dd');
   dd.append(...values);
-  list.append(dt, dd);
-}
-
-function span(cls, text) {
-  const node = document.createElement('span');
-  node.className = cls;
-  node.textContent = text;
-  return node;
+  list.append(node('dt', null, term), dd);
 }
 
 function note(text, cls = 'details-note') {
-  const p = document.createElement('p');
-  p.className = cls;
-  p.textContent = text;
-  return p;
+  return node('p', cls, text);
 }
 
 function hparamText(value) {
@@ -38,33 +27,33 @@ function hparamText(value) {
 
 function paramsValue(block, t) {
   const row = block.row;
-  if (!row || !(row.params > 0)) return [span('num', t('details.noParams'))];
-  const parts = [span('num', formatInt(row.params))];
+  if (!row || !(row.params > 0)) return [node('span', 'num', t('details.noParams'))];
+  const parts = [node('span', 'num', formatInt(row.params))];
   const formula = row.is_leaf && !row.recursive ? paramFormula(row) : null;
-  if (formula && formula.matches) parts.push(span('formula', ` = ${formula.text}`));
+  if (formula && formula.matches) parts.push(node('span', 'formula', ` = ${formula.text}`));
   return parts;
 }
 
 function macsValue(row, t) {
-  const parts = [span('num', `${formatCompact(row.mult_adds)}`)];
-  if (row.mult_adds >= 1000) parts.push(span('muted', ` (${formatInt(row.mult_adds)})`));
+  const parts = [node('span', 'num', `${formatCompact(row.mult_adds)}`)];
+  if (row.mult_adds >= 1000) parts.push(node('span', 'muted', ` (${formatInt(row.mult_adds)})`));
   const formula = row.is_leaf ? multAddsFormula(row) : null;
   // "= 102,764,544" after 102,764,544 explains nothing: only products are worth showing.
   if (formula && formula.matches && formula.text.includes('×')) {
-    parts.push(span('formula', ` = ${formula.text}`));
+    parts.push(node('span', 'formula', ` = ${formula.text}`));
   }
-  if (row.mult_adds === 0 && row.is_leaf) parts.push(span('muted', ` — ${t('details.macsNote')}`));
+  if (row.mult_adds === 0 && row.is_leaf) parts.push(node('span', 'muted', ` — ${t('details.macsNote')}`));
   return parts;
 }
 
 /** "8×8 px · jump 2 · start 0.5" for one receptive field (or one path of a residual block). */
 function fieldValue(field, t) {
-  if (field.whole_input || !field.size) return [span('num', t('details.rfWhole'))];
+  if (field.whole_input || !field.size) return [node('span', 'num', t('details.rfWhole'))];
   const approx = field.exact === false ? '≈ ' : '';
-  const parts = [span('num', `${approx}${pairText(field.size)} px`)];
-  parts.push(span('muted', ` · ${t('details.rfJump')} ${pairText(field.jump, { square: true })}`));
-  parts.push(span('muted', ` · ${t('details.rfStart')} ${pairText(field.start, { square: true })}`));
-  if (field.exceeds_input) parts.push(span('muted', ` (${t('details.rfExceeds')})`));
+  const parts = [node('span', 'num', `${approx}${pairText(field.size)} px`)];
+  parts.push(node('span', 'muted', ` · ${t('details.rfJump')} ${pairText(field.jump, { square: true })}`));
+  parts.push(node('span', 'muted', ` · ${t('details.rfStart')} ${pairText(field.start, { square: true })}`));
+  if (field.exceeds_input) parts.push(node('span', 'muted', ` (${t('details.rfExceeds')})`));
   return parts;
 }
 
@@ -72,7 +61,7 @@ function fieldEntries(list, field, t) {
   entry(list, t('details.rf'), ...fieldValue(field, t));
   field.paths?.forEach((path, i) => {
     const label = i === 0 ? t('details.rfMain') : t('details.rfShortcut');
-    entry(list, `${label}`, span('hparams', `${path.source}: `), ...fieldValue(path, t));
+    entry(list, `${label}`, node('span', 'hparams', `${path.source}: `), ...fieldValue(path, t));
   });
 }
 
@@ -83,10 +72,8 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
     container.append(note(t('details.empty'), 'hint'));
     return;
   }
-  const heading = document.createElement('h3');
-  heading.className = 'details-title';
-  heading.textContent = block.name;
-  const kind = span(`kind-chip kind-${block.kind ?? 'add'}`, block.type ?? '⊕');
+  const heading = node('h3', 'details-title', block.name);
+  const kind = node('span', `kind-chip kind-${block.kind ?? 'add'}`, block.type ?? '⊕');
   heading.append(' ', kind);
   container.append(heading);
 
@@ -96,17 +83,16 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
   }
   if (block.label && block.kind !== 'container') container.append(note(block.label, 'details-label'));
 
-  const list = document.createElement('dl');
-  list.className = 'details-list';
-  entry(list, t('details.input'), span('shape', formatShape(block.inputShape)));
-  entry(list, t('details.output'), span('shape', formatShape(block.outputShape)));
+  const list = node('dl', 'details-list');
+  entry(list, t('details.input'), node('span', 'shape', formatShape(block.inputShape)));
+  entry(list, t('details.output'), node('span', 'shape', formatShape(block.outputShape)));
   // A paper-view volume made by several layers: their sums, and which layers they are.
   const group = block.rows?.filter((r) => r.params > 0 || r.mult_adds > 0) ?? [];
   if (group.length > 1) {
-    entry(list, t('details.params'), span('num', formatInt(block.params)));
+    entry(list, t('details.params'), node('span', 'num', formatInt(block.params)));
     const macs = group.reduce((n, r) => n + r.mult_adds, 0);
-    entry(list, t('details.multAdds'), span('num', formatCompact(macs)), span('muted', ` (${formatInt(macs)})`));
-    entry(list, t('details.layers'), span('hparams', block.rows.map((r) => r.name).join(', ')));
+    entry(list, t('details.multAdds'), node('span', 'num', formatCompact(macs)), node('span', 'muted', ` (${formatInt(macs)})`));
+    entry(list, t('details.layers'), node('span', 'hparams', block.rows.map((r) => r.name).join(', ')));
     container.append(list);
     return;
   }
@@ -116,18 +102,16 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
     entry(list, t('details.multAdds'), ...macsValue(row, t));
     if (!row.recursive && summary?.totals?.params) {
       const share = row.params / summary.totals.params;
-      const bar = document.createElement('span');
-      bar.className = 'share-meter';
-      const fill = document.createElement('span');
+      const bar = node('span', 'share-meter');
+      const fill = node('span');
       fill.style.width = `${Math.min(100, share * 100)}%`;
       bar.append(fill);
-      entry(list, t('details.share'), span('num', formatPercent(share)), bar);
+      entry(list, t('details.share'), node('span', 'num', formatPercent(share)), bar);
     }
     const hparams = Object.entries(row.hparams ?? {});
     if (hparams.length > 0) {
-      const items = hparams.map(([k, v]) => span('hparam', `${k} ${hparamText(v)}`));
-      const all = document.createElement('span');
-      all.className = 'hparams';
+      const items = hparams.map(([k, v]) => node('span', 'hparam', `${k} ${hparamText(v)}`));
+      const all = node('span', 'hparams');
       items.forEach((item, i) => all.append(...(i ? [' · ', item] : [item])));
       entry(list, t('details.hparams'), all);
     }
@@ -135,7 +119,7 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
     if (field) fieldEntries(list, field, t);
     if (summary?.frozen?.length && !row.recursive) {
       const frozen = row.trainable === false;
-      entry(list, t('details.training'), span(frozen ? 'frozen-chip' : 'num', t(frozen ? 'details.frozen' : 'details.trainable')));
+      entry(list, t('details.training'), node('span', frozen ? 'frozen-chip' : 'num', t(frozen ? 'details.frozen' : 'details.trainable')));
     }
   }
   container.append(list);

@@ -6,10 +6,9 @@
 
 import * as api from './api.js';
 import { exportSvg } from './diagram/render.js';
+import { $ } from './dom.js';
 import { download, exportFileName, summaryToCsv, summaryToJson, svgToPng } from './export.js';
 import { store } from './state.js';
-
-const $ = (id) => document.getElementById(id);
 
 /** svg(): the diagram's SVG element as drawn now. */
 export function createDownloads({ t, svg }) {

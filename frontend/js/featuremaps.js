@@ -6,20 +6,13 @@
  */
 
 import * as api from './api.js';
+import { node, svg } from './dom.js';
 import { formatShape } from './format.js';
 import { callOf } from './inspect.js';
 import { store } from './state.js';
 
 const FIRST_MAPS = 32;
 const MOST_MAPS = 256;
-const SVG = 'http://www.w3.org/2000/svg';
-
-function node(tag, cls, text) {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text != null) el.textContent = text;
-  return el;
-}
 
 /** What the selection asks for: {row, call} of a summary row, or null (input, inferred, ⊕). */
 function targetOf(block, summary) {
@@ -30,23 +23,18 @@ function targetOf(block, summary) {
 
 function valuesStrip(values, t) {
   const max = Math.max(1e-12, ...values.map((v) => Math.abs(v)));
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('class', 'values-strip');
-  svg.setAttribute('viewBox', `0 0 ${values.length} 40`);
-  svg.setAttribute('preserveAspectRatio', 'none');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', t('maps.valuesLabel', { n: values.length }));
+  const strip = svg('svg', {
+    class: 'values-strip',
+    viewBox: `0 0 ${values.length} 40`,
+    preserveAspectRatio: 'none',
+    role: 'img',
+    'aria-label': t('maps.valuesLabel', { n: values.length }),
+  });
   values.forEach((v, i) => {
     const h = (Math.abs(v) / max) * 19;
-    const rect = document.createElementNS(SVG, 'rect');
-    rect.setAttribute('x', i + 0.1);
-    rect.setAttribute('width', 0.8);
-    rect.setAttribute('y', v >= 0 ? 20 - h : 20);
-    rect.setAttribute('height', Math.max(h, 0.3));
-    rect.setAttribute('class', v >= 0 ? 'pos' : 'neg');
-    svg.append(rect);
+    strip.append(svg('rect', { x: i + 0.1, width: 0.8, y: v >= 0 ? 20 - h : 20, height: Math.max(h, 0.3), class: v >= 0 ? 'pos' : 'neg' }));
   });
-  return svg;
+  return strip;
 }
 
 export function createFeatureMaps(container, { t, lookup }) {

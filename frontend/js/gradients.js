@@ -7,17 +7,8 @@
 
 import * as api from './api.js';
 import { gradientChart, scientific } from './chart.js';
+import { $, node, svg } from './dom.js';
 import { store } from './state.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
-const $ = (id) => document.getElementById(id);
-
-function svg(name, attrs = {}, text = null) {
-  const el = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, v);
-  if (text != null) el.textContent = text;
-  return el;
-}
 
 function pointNode(p, series, i) {
   const title = svg('title', {}, `${series.title}\n${p.name}${p.shortcut ? ' (shortcut)' : ''}: ${p.zero ? '0' : scientific(p.norm, 3)}`);
@@ -124,23 +115,15 @@ export function createGradientLesson({ t }) {
   }
 
   function legend() {
-    const list = document.createElement('ul');
-    list.className = 'grad-legend';
+    const list = node('ul', 'grad-legend');
     lesson.series.forEach((series, i) => {
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = `grad-swatch s${i}`;
-      const first = document.createElement('span');
-      first.className = 'muted';
-      first.textContent = ` — ${t('grad.first', { n: scientific(series.first) })}`;
-      li.append(swatch, series.title, first);
+      const li = node('li');
+      li.append(node('span', `grad-swatch s${i}`), series.title, node('span', 'muted', ` — ${t('grad.first', { n: scientific(series.first) })}`));
       list.append(li);
     });
     if (lesson.series.some((s) => s.layers.some((l) => l.shortcut))) {
-      const li = document.createElement('li');
-      const mark = document.createElement('span');
-      mark.className = 'grad-swatch diamond';
-      li.append(mark, t('grad.shortcut'));
+      const li = node('li');
+      li.append(node('span', 'grad-swatch diamond'), t('grad.shortcut'));
       list.append(li);
     }
     return list;
@@ -151,9 +134,7 @@ export function createGradientLesson({ t }) {
     ui.chart.replaceChildren(renderGradientChart(lesson, t), legend());
     const [a, b] = lesson.series;
     ui.caption.replaceChildren();
-    const ratio = document.createElement('strong');
-    ratio.textContent = scientific(lesson.first_layer_ratio);
-    ratio.className = 'grad-ratio';
+    const ratio = node('strong', 'grad-ratio', scientific(lesson.first_layer_ratio));
     ui.caption.append(t('grad.ratioBefore', { b: b.title, a: a.title }), ratio, t('grad.ratioAfter', { b: b.title, a: a.title }));
     const lang = store.get().lang;
     ui.explanation.textContent = lesson.explanation?.[lang] ?? lesson.explanation?.en ?? '';

@@ -7,19 +7,11 @@
  */
 
 import * as api from './api.js';
+import { $, svg } from './dom.js';
 import { callOf, camLayers, centreUnit, fieldOf, hasFeatureMap, layerKey, parseLayerKey, pointInImage, regionRect, unitAt, unitCentre, unitRegion } from './inspect.js';
 import { store } from './state.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const MAX_DOTS = 900; // unit centres drawn as dots up to this many (a 30×30 grid)
-
-const $ = (id) => document.getElementById(id);
-
-function svg(name, attrs) {
-  const el = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  return el;
-}
 
 /** Flattening heads weigh each position separately: HiResCAM is the faithful choice there. */
 function defaultMethod(model) {

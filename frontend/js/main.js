@@ -13,6 +13,7 @@ import { renderDetails } from './details.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
 import { createDiagramView } from './diagram/view.js';
+import { $ } from './dom.js';
 import { createFeatureMaps } from './featuremaps.js';
 import { formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
@@ -20,12 +21,12 @@ import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i
 import { createLens } from './lens.js';
 import { renderLessons } from './lessons.js';
 import { renderModelList } from './models.js';
+import { createWeightsOffer } from './weights-offer.js';
 import { renderHead, renderLegend, renderTotals } from './overview.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
 import { createLayerTable } from './table.js';
 
-const $ = (id) => document.getElementById(id);
 const VIEWS = ['diagram', 'table', 'compare']; // the tabs above the centre panel
 
 let layout = null; // the drawn layout, for looking blocks up by id
@@ -57,6 +58,7 @@ const predictPanel = createPredictPanel({
   t,
   onResult: (image, prediction) => store.set({ image, prediction }),
 });
+const weightsOffer = createWeightsOffer($('weights-offer'), { t, onInstalled: reloadModels });
 createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
 createLens({ t, lookup: (id) => lookup(id) });
 createCompareView({ t });
@@ -160,6 +162,17 @@ function selectModel(name) {
   store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
+}
+
+/** After weights were installed on the server: the list again, so the badges and notice say so. */
+async function reloadModels() {
+  try {
+    const models = await api.listModels();
+    const current = store.get().model?.name;
+    store.set({ models, model: models.find((m) => m.name === current) ?? store.get().model });
+  } catch {
+    // the list stays as it was; the next page load shows the new weights
+  }
 }
 
 function toggleCollapsed(name) {
@@ -269,6 +282,8 @@ store.subscribe((state, changed) => {
     renderHead(state.model, { t, lang: state.lang });
     predictPanel.setModel(state.model, state.models);
     if (changed.has('lang')) predictPanel.retranslate();
+    if (changed.has('model')) weightsOffer.setModel(state.model);
+    else weightsOffer.retranslate();
   }
   if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang')) {
     renderDiagram();

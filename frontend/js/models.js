@@ -1,37 +1,27 @@
 /** The model picker: one button per model with dataset, input shape, parameters and a badge. */
 
+import { node } from './dom.js';
 import { formatCompact, formatInt, formatShape } from './format.js';
 
 const DATASET_NAMES = { mnist: 'MNIST', cifar10: 'CIFAR-10', imagenet: 'ImageNet' };
 
-function span(cls, text) {
-  const node = document.createElement('span');
-  node.className = cls;
-  node.textContent = text;
-  return node;
-}
-
 export function renderModelList(list, models, selectedName, { t, onPick }) {
   list.replaceChildren(
     ...models.map((model) => {
-      const li = document.createElement('li');
-      const button = document.createElement('button');
+      const li = node('li');
+      const button = node('button', 'model-button');
       button.type = 'button';
-      button.className = 'model-button';
       button.dataset.model = model.name;
       if (model.name === selectedName) button.setAttribute('aria-current', 'true');
-      const badge = span(
-        `badge ${model.trained ? 'badge-trained' : 'badge-random'}`,
-        t(model.trained ? 'models.trainedShort' : 'models.randomShort'),
-      );
+      const badge = node('span', `badge ${model.trained ? 'badge-trained' : 'badge-random'}`, t(model.trained ? 'models.trainedShort' : 'models.randomShort'));
       badge.title = t(model.trained ? 'models.trained' : 'models.random');
       const dataset = model.dataset ? (DATASET_NAMES[model.dataset] ?? model.dataset) : t('models.noDataset');
-      const meta = span('model-meta', `${dataset} · ${formatShape(model.input_shape)}`);
-      const params = span('model-params', t('models.params', { n: formatCompact(model.params) }));
+      const meta = node('span', 'model-meta', `${dataset} · ${formatShape(model.input_shape)}`);
+      const params = node('span', 'model-params', t('models.params', { n: formatCompact(model.params) }));
       params.title = formatInt(model.params);
-      const bottom = span('model-bottom', '');
+      const bottom = node('span', 'model-bottom', '');
       bottom.append(params, badge);
-      button.append(span('model-name', model.title), meta, bottom);
+      button.append(node('span', 'model-name', model.title), meta, bottom);
       button.addEventListener('click', () => onPick(model.name));
       li.append(button);
       return li;

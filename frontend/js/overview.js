@@ -4,9 +4,8 @@
  */
 
 import { KINDS } from './diagram/kinds.js';
+import { $, node } from './dom.js';
 import { formatBytes, formatCompact, formatInt, formatShape } from './format.js';
-
-const $ = (id) => document.getElementById(id);
 
 export function renderHead(model, { t, lang }) {
   if (!model) return;
@@ -18,10 +17,9 @@ export function renderHead(model, { t, lang }) {
   const paper = $('model-paper');
   paper.replaceChildren();
   if (model.paper) {
-    const link = document.createElement('a');
+    const link = node('a', null, model.paper.title);
     link.href = model.paper.url;
     link.rel = 'noopener noreferrer';
-    link.textContent = model.paper.title;
     paper.append(`${t('lessons.paper')}: ${model.paper.authors} (${model.paper.year}), `, link);
   }
 }
@@ -44,14 +42,11 @@ export function renderTotals(summary, { t }) {
     ['totals.memory', formatBytes(totals.total_bytes), null],
   ];
   for (const [key, value, title] of items) {
-    const item = document.createElement('div');
+    const item = node('div');
     item.dataset.total = key.split('.')[1];
-    const dt = document.createElement('dt');
-    dt.textContent = t(key);
-    const dd = document.createElement('dd');
-    dd.textContent = value;
+    const dd = node('dd', null, value);
     if (title) dd.title = title;
-    item.append(dt, dd);
+    item.append(node('dt', null, t(key)), dd);
     list.append(item);
   }
 }
@@ -61,10 +56,8 @@ export function renderLegend(layout, { t }) {
   const present = new Set(layout ? layout.blocks.map((b) => b.kind) : []);
   if (layout?.adds.length) present.add('add');
   const item = (cls, text) => {
-    const li = document.createElement('li');
-    const swatch = document.createElement('span');
-    swatch.className = `swatch ${cls}`;
-    li.append(swatch, text);
+    const li = node('li');
+    li.append(node('span', `swatch ${cls}`), text);
     return li;
   };
   const extras = [];

@@ -6,13 +6,10 @@
 
 import * as api from './api.js';
 import { createDrawingCanvas } from './canvas.js';
+import { $, node } from './dom.js';
 import { formatMs, formatShape } from './format.js';
 
 const TOP_K = 5;
-
-function byId(id) {
-  return document.getElementById(id);
-}
 
 /**
  * onResult(input, result): the image just classified ({file} or {dataUrl}, with an `id`) and the
@@ -21,27 +18,27 @@ function byId(id) {
  */
 export function createPredictPanel({ t, onResult = () => {} }) {
   const ui = {
-    unavailable: byId('predict-unavailable'),
-    body: byId('predict-body'),
-    notice: byId('untrained-notice'),
-    noticeText: byId('untrained-text'),
-    drawArea: byId('draw-area'),
-    canvas: byId('draw-canvas'),
-    pen: byId('pen-size'),
-    clear: byId('draw-clear'),
-    dropZone: byId('drop-zone'),
-    fileInput: byId('file-input'),
-    error: byId('predict-error'),
-    status: byId('predict-status'),
-    result: byId('predict-result'),
-    resultUntrained: byId('result-untrained'),
-    topk: byId('topk'),
-    uploadFigure: byId('upload-figure'),
-    uploadCanvas: byId('upload-canvas'),
-    previewFigure: byId('preview-figure'),
-    previewImage: byId('preview-image'),
-    previewCaption: byId('preview-caption'),
-    timings: byId('timings'),
+    unavailable: $('predict-unavailable'),
+    body: $('predict-body'),
+    notice: $('untrained-notice'),
+    noticeText: $('untrained-text'),
+    drawArea: $('draw-area'),
+    canvas: $('draw-canvas'),
+    pen: $('pen-size'),
+    clear: $('draw-clear'),
+    dropZone: $('drop-zone'),
+    fileInput: $('file-input'),
+    error: $('predict-error'),
+    status: $('predict-status'),
+    result: $('predict-result'),
+    resultUntrained: $('result-untrained'),
+    topk: $('topk'),
+    uploadFigure: $('upload-figure'),
+    uploadCanvas: $('upload-canvas'),
+    previewFigure: $('preview-figure'),
+    previewImage: $('preview-image'),
+    previewCaption: $('preview-caption'),
+    timings: $('timings'),
   };
   let model = null;
   let models = [];
@@ -78,22 +75,15 @@ export function createPredictPanel({ t, onResult = () => {} }) {
     ui.topk.setAttribute('aria-label', t('predict.topk', { k: result.predictions.length }));
     ui.topk.replaceChildren(
       ...result.predictions.map((p, i) => {
-        const li = document.createElement('li');
-        li.className = i === 0 ? 'top' : '';
+        const li = node('li', i === 0 ? 'top' : null);
         if (result.trained === false) li.classList.add('untrained');
-        const label = document.createElement('span');
-        label.className = 'topk-label';
-        label.textContent = p.label;
+        const label = node('span', 'topk-label', p.label);
         label.title = `${p.label} (class ${p.index})`;
-        const bar = document.createElement('span');
-        bar.className = 'topk-bar';
-        const fill = document.createElement('span');
+        const bar = node('span', 'topk-bar');
+        const fill = node('span');
         fill.style.width = `${Math.max(0.5, p.probability * 100)}%`;
         bar.append(fill);
-        const value = document.createElement('span');
-        value.className = 'topk-prob';
-        value.textContent = `${(p.probability * 100).toFixed(1)} %`;
-        li.append(label, bar, value);
+        li.append(label, bar, node('span', 'topk-prob', `${(p.probability * 100).toFixed(1)} %`));
         return li;
       }),
     );

@@ -3,6 +3,7 @@
  * sortable by any column, with torchinfo's totals underneath.
  */
 
+import { node } from './dom.js';
 import { formatBytes, formatCompact, formatInt, formatPercent, formatShape } from './format.js';
 
 const elements = (shape) => (Array.isArray(shape) ? shape.reduce((a, b) => a * b, 1) : 0);
@@ -18,13 +19,6 @@ const COLUMNS = [
   { key: 'mult_adds', label: 'table.multAdds', numeric: true, value: (r) => r.mult_adds },
   { key: 'trainable', label: 'table.trainable', numeric: true, value: (r) => r.trainable_params },
 ];
-
-function cell(tag, text, cls) {
-  const node = document.createElement(tag);
-  node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
 
 export function createLayerTable(table, footer, { t, onRowSelect }) {
   let summary = null;
@@ -44,19 +38,19 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
   }
 
   function header() {
-    const thead = document.createElement('thead');
-    const tr = document.createElement('tr');
+    const thead = node('thead');
+    const tr = node('tr');
     for (const column of COLUMNS) {
-      const th = document.createElement('th');
+      const th = node('th');
       th.scope = 'col';
       if (column.numeric) th.className = 'num';
       const active = sort.key === column.key;
       th.setAttribute('aria-sort', active ? (sort.direction > 0 ? 'ascending' : 'descending') : 'none');
-      const button = cell('button', t(column.label), 'sort-button');
+      const button = node('button', 'sort-button', t(column.label));
       button.type = 'button';
       button.dataset.sort = column.key;
       button.title = t('table.sortBy', { column: t(column.label) });
-      if (active) button.append(cell('span', sort.direction > 0 ? ' ▲' : ' ▼', 'sort-mark'));
+      if (active) button.append(node('span', 'sort-mark', sort.direction > 0 ? ' ▲' : ' ▼'));
       th.append(button);
       tr.append(th);
     }
@@ -65,32 +59,32 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
   }
 
   function body() {
-    const tbody = document.createElement('tbody');
+    const tbody = node('tbody');
     const total = summary.totals.params;
     const hierarchy = sort.key === 'index';
     for (const row of sortedRows()) {
-      const tr = document.createElement('tr');
+      const tr = node('tr');
       tr.dataset.index = row.index;
       tr.tabIndex = -1;
       if (!row.is_leaf) tr.className = 'container-row';
       if (row.index === selectedIndex) tr.classList.add('selected');
-      const name = cell('td', row.name, `name${hierarchy ? ` depth-${Math.min(row.depth, 6)}` : ''}`);
-      if (row.recursive) name.append(cell('span', ' (recursive)', 'muted'));
+      const name = node('td', `name${hierarchy ? ` depth-${Math.min(row.depth, 6)}` : ''}`, row.name);
+      if (row.recursive) name.append(node('span', 'muted', ' (recursive)'));
       if (row.trainable === false) {
         tr.classList.add('frozen-row');
-        name.append(' ', cell('span', t('table.frozen'), 'frozen-chip'));
+        name.append(' ', node('span', 'frozen-chip', t('table.frozen')));
       }
       const params = row.recursive ? '—' : formatInt(row.params);
       tr.append(
-        cell('td', String(row.index), 'num'),
+        node('td', 'num', String(row.index)),
         name,
-        cell('td', row.type),
-        cell('td', formatShape(row.input_shape), 'shape'),
-        cell('td', formatShape(row.output_shape), 'shape'),
-        cell('td', params, 'num'),
-        cell('td', row.recursive ? '—' : formatPercent(total ? row.params / total : 0), 'num'),
-        cell('td', formatInt(row.mult_adds), 'num'),
-        cell('td', row.recursive ? '—' : formatInt(row.trainable_params), 'num'),
+        node('td', null, row.type),
+        node('td', 'shape', formatShape(row.input_shape)),
+        node('td', 'shape', formatShape(row.output_shape)),
+        node('td', 'num', params),
+        node('td', 'num', row.recursive ? '—' : formatPercent(total ? row.params / total : 0)),
+        node('td', 'num', formatInt(row.mult_adds)),
+        node('td', 'num', row.recursive ? '—' : formatInt(row.trainable_params)),
       );
       tbody.append(tr);
     }
@@ -98,19 +92,19 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
   }
 
   function foot() {
-    const tfoot = document.createElement('tfoot');
-    const tr = document.createElement('tr');
+    const tfoot = node('tfoot');
+    const tr = node('tr');
     const totals = summary.totals;
     tr.append(
-      cell('th', t('table.total'), null),
-      cell('td', ''),
-      cell('td', ''),
-      cell('td', formatShape(summary.input_shape), 'shape'),
-      cell('td', formatShape(summary.output_shape), 'shape'),
-      cell('td', formatInt(totals.params), 'num'),
-      cell('td', '100 %', 'num'),
-      cell('td', formatInt(totals.mult_adds), 'num'),
-      cell('td', formatInt(totals.trainable_params), 'num'),
+      node('th', null, t('table.total')),
+      node('td'),
+      node('td'),
+      node('td', 'shape', formatShape(summary.input_shape)),
+      node('td', 'shape', formatShape(summary.output_shape)),
+      node('td', 'num', formatInt(totals.params)),
+      node('td', 'num', '100 %'),
+      node('td', 'num', formatInt(totals.mult_adds)),
+      node('td', 'num', formatInt(totals.trainable_params)),
     );
     tr.firstChild.colSpan = 1;
     tfoot.append(tr);
@@ -129,7 +123,7 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
       t('table.footParamBytes', { n: formatBytes(totals.param_bytes) }),
       t('table.footTotal', { n: formatBytes(totals.total_bytes) }),
     ];
-    return lines.map((line) => cell('li', line));
+    return lines.map((line) => node('li', null, line));
   }
 
   function render() {

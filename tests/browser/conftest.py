@@ -1,20 +1,19 @@
-"""Browser fixtures: the real app under uvicorn on a free loopback port, Debian's Chromium.
+"""Browser fixtures: the app under uvicorn on a loopback port (bench.server), Debian's Chromium.
 
 The tests drive the page like a person (clicks, typing, mouse strokes on the canvas) and
 compare what it shows with what the API answers. They are skipped, with the reason, when
 /usr/bin/chromium or Playwright is missing.
 """
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+
+from bench.server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,51 +37,17 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@contextmanager
+def app_server(log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free loopback port (settings from `env` on top of ours)."""
+    with running_server(env=env, log_path=log_path, timeout_s=60) as server:
+        yield server.base_url
 
 
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "backend.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start; see {log.name}")
-            time.sleep(0.2)
+    with app_server(tmp_path_factory.mktemp("server") / "uvicorn.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@
  * the operation that made each one above it and its shape below: a figure to lift into a slide.
  */
 
+import { SVG_NS, svg as el } from '../dom.js';
 import { formatInt } from '../format.js';
-import { svgElement as el } from './render.js';
 
 function volumeNode(block, t) {
   const { x, y, w, h, recede: r } = block;
@@ -40,7 +40,7 @@ function volumeNode(block, t) {
 
 export function renderPaper(layout, { t, title }) {
   const svg = el('svg', {
-    xmlns: 'http://www.w3.org/2000/svg',
+    xmlns: SVG_NS,
     class: 'diagram paper',
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     width: layout.width,

@@ -4,22 +4,12 @@
  * light and dark themes need nothing here. Also: highlighting and SVG export.
  */
 
+import { SVG_NS, svg as el } from '../dom.js';
 import { formatInt, formatPercent } from '../format.js';
 import { GEOMETRY } from './layout.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const CHAR_W = 6.1; // average advance of the 11 px system font, for trimming labels
 const HEAVY_SHARE = 0.2; // a block holding a fifth of the parameters is drawn as heavy
-
-export function svgElement(name, attrs = {}, text = null) {
-  const node = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  }
-  if (text !== null) node.textContent = text;
-  return node;
-}
-const el = svgElement;
 
 function fit(text, width, charW = CHAR_W) {
   const max = Math.floor(width / charW);
@@ -225,7 +215,7 @@ function arcNodes(layout, t) {
 /** Builds the whole SVG for `layout`; `t` translates interface text. */
 export function renderDiagram(layout, { t, title }) {
   const svg = el('svg', {
-    xmlns: SVG,
+    xmlns: SVG_NS,
     class: 'diagram',
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     width: layout.width,
@@ -304,10 +294,7 @@ export function exportSvg(svg) {
   copy.setAttribute('width', width);
   copy.setAttribute('height', height);
   const background = getComputedStyle(svg.parentElement).backgroundColor;
-  const bg = document.createElementNS(SVG, 'rect');
-  bg.setAttribute('width', '100%');
-  bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', background);
+  const bg = el('rect', { width: '100%', height: '100%', fill: background });
   copy.insertBefore(bg, copy.firstChild.nextSibling);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
 }

@@ -102,7 +102,7 @@ export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZo
     }
     const order = layout.order;
     const current = order.indexOf(idFrom(event.target) ?? scroll.dataset.selected ?? '');
-    let next = null;
+    let next;
     switch (event.key) {
       case 'ArrowDown':
       case 'ArrowRight':

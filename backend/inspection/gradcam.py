@@ -17,6 +17,7 @@ digits on conv1, conv2 and both pool calls.
 """
 
 import time
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -25,18 +26,19 @@ import torch.nn.functional as F
 from PIL import Image
 from pydantic import BaseModel
 
-from backend.analysis.layer_capture import (
+from backend.errors import InvalidParameterError
+from backend.inspection.layer_capture import (
     Capture,
+    LayerChoice,
     find_layer,
     last_spatial_layer,
-    model_input,
     private_instance,
     spatial_layers,
 )
-from backend.errors import InvalidParameterError
 from backend.serving.images import ImageLimits, to_data_url
+from backend.serving.inference import model_input
 from backend.serving.preprocess import to_preview
-from backend.serving.runtime import ModelRuntime
+from backend.serving.runtime import ModelRuntime, require_classifier
 from backend.zoo import ModelSpec
 
 CamMethod = Literal["gradcam", "hirescam"]
@@ -87,17 +89,26 @@ def check_class_index(spec: ModelSpec, class_index: int | None) -> None:
         )
 
 
-def grad_cam(
-    runtime: ModelRuntime,
+@dataclass(frozen=True)
+class CamRequest:
+    """A checked Grad-CAM request: made where the parameters enter, before any upload is read,
+    and run later on a worker thread (run_grad_cam)."""
+
+    spec: ModelSpec
+    choice: LayerChoice
+    class_index: int | None = None  # None: the top prediction
+    method: CamMethod = "gradcam"
+
+
+def plan_grad_cam(
     spec: ModelSpec,
-    data: bytes,
-    limits: ImageLimits,
     layer: str | None = None,
     class_index: int | None = None,
     call: int | None = None,
     method: CamMethod = "gradcam",
-    input_grid: bool = False,
-) -> GradCam:
+) -> CamRequest:
+    """Every check of a Grad-CAM request that needs no image, in one place."""
+    require_classifier(spec)  # only classifiers have classes to explain
     if layer is None:  # default: the last convolutional stage, as in the paper
         layer, default_call = last_spatial_layer(spec)
         call = call or default_call
@@ -112,6 +123,33 @@ def grad_cam(
             valid=qualifying,
         )
     check_class_index(spec, class_index)
+    return CamRequest(spec, choice, class_index, method)
+
+
+def grad_cam(
+    runtime: ModelRuntime,
+    spec: ModelSpec,
+    data: bytes,
+    limits: ImageLimits,
+    layer: str | None = None,
+    class_index: int | None = None,
+    call: int | None = None,
+    method: CamMethod = "gradcam",
+    input_grid: bool = False,
+) -> GradCam:
+    """Checks and runs at once (for callers in the same thread)."""
+    plan = plan_grad_cam(spec, layer, class_index, call, method)
+    return run_grad_cam(runtime, plan, data, limits, input_grid)
+
+
+def run_grad_cam(
+    runtime: ModelRuntime,
+    plan: CamRequest,
+    data: bytes,
+    limits: ImageLimits,
+    input_grid: bool = False,
+) -> GradCam:
+    spec, choice, class_index, method = plan.spec, plan.choice, plan.class_index, plan.method
     started = time.perf_counter()
     x = model_input(spec, data, limits)  # (C, H, W)
     loaded = runtime.get(spec.name)

@@ -1,4 +1,4 @@
-"""Downloads: a model as ONNX for one input size, and its summary as CSV.
+"""A model as ONNX for one input size.
 
 ONNX goes through torch's `torch.export`-based exporter (`dynamo=True`, the default since
 torch 2.9; the TorchScript exporter is deprecated). It traces with fake tensors, so its cost
@@ -9,13 +9,11 @@ at most `wait_s` for its turn before it is told to come back (ExportBusyError â†
 files are kept in a byte-bounded LRU, since a model and size always give the same file.
 """
 
-import csv
-import io
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import torch
@@ -23,7 +21,6 @@ from torch import nn
 
 from backend.analysis.seeded_init import initialise, materialise
 from backend.analysis.shapes import build_on_meta
-from backend.analysis.summary import ModelSummary
 from backend.errors import ExportBusyError
 from backend.serving.weights import WeightStore, read_state_dict
 from backend.zoo.registry import ModelSpec
@@ -104,9 +101,12 @@ class ExportService:
         input_shape: tuple[int, int, int, int],
         num_classes: int | None,
         load_weights: WeightsLoader | None = None,
+        weights_version: Hashable = None,
     ) -> OnnxExport:
-        """The model's ONNX file; the caller has checked that it accepts `input_shape`."""
-        key = (spec.name, input_shape, num_classes, load_weights is not None)
+        """The model's ONNX file; the caller has checked that it accepts `input_shape`.
+        `weights_version` names the checkpoint `load_weights` would load (a cached file made
+        from other weights, before a checkpoint was added or replaced, is not reused)."""
+        key = (spec.name, input_shape, num_classes, load_weights is not None, weights_version)
         cached = self._cached(key)
         if cached is not None:
             return cached
@@ -157,38 +157,3 @@ class ExportService:
             self._cache[key] = result
             while sum(len(r.data) for r in self._cache.values()) > self.cache_bytes:
                 self._cache.popitem(last=False)
-
-
-CSV_COLUMNS = (
-    "index",
-    "name",
-    "type",
-    "depth",
-    "parent",
-    "is_leaf",
-    "recursive",
-    "trainable",
-    "input_shape",
-    "output_shape",
-    "params",
-    "trainable_params",
-    "mult_adds",
-    "kernel_size",
-)
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, list):
-        return "x".join(str(v) for v in value)  # shapes as 1x3x224x224
-    return "" if value is None else value
-
-
-def summary_csv(summary: ModelSummary) -> str:
-    """One line per summary row, the columns of CSV_COLUMNS; shapes written as 1x3x224x224."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in summary.layers:
-        data = row.model_dump()
-        writer.writerow([_cell(data[c]) for c in CSV_COLUMNS])
-    return out.getvalue()

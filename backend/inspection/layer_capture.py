@@ -1,8 +1,6 @@
-"""Looking inside a running model: the input a model sees, its own instance, one layer's output.
+"""Looking inside a running model: its own instance of the model, one layer's output.
 
 Shared by feature maps (activations.py) and Grad-CAM (gradcam.py):
-- `model_input` decodes and preprocesses an upload exactly as a prediction does (serving's
-  `decode_image` and `preprocess_for`), so the maps belong to the same tensor the classifier saw;
 - `private_instance` gives a request its own module tree whose parameters *share storage* with
   the runtime's loaded model — no copy of the weights, but hooks and `requires_grad` stay
   private (the runtime's models are shared between requests and must not be touched);
@@ -18,18 +16,8 @@ from torch import Tensor, nn
 
 from backend.analysis.receptive_field import LayerField, model_fields
 from backend.errors import InvalidParameterError
-from backend.serving.images import ImageLimits, decode_image
-from backend.serving.preprocess import draft_size_for, preprocess_for
-from backend.serving.runtime import LoadedModel, require_classifier
+from backend.serving.runtime import LoadedModel
 from backend.zoo import ModelSpec
-
-
-def model_input(spec: ModelSpec, data: bytes, limits: ImageLimits) -> Tensor:
-    """Upload bytes -> the (C, H, W) normalised tensor the model is fed."""
-    require_classifier(spec)  # only classifiers have a dataset, hence a preprocessing
-    assert spec.dataset is not None
-    image = decode_image(data, limits, draft_size=draft_size_for(spec.dataset))
-    return preprocess_for(spec.dataset)(image)
 
 
 def private_instance(loaded: LoadedModel) -> nn.Module:
@@ -49,8 +37,7 @@ class LayerChoice:
 
 
 def find_layer(spec: ModelSpec, layer: str, call: int) -> LayerChoice:
-    _, h, w = spec.default_input_shape
-    entries = model_fields(spec.name, h, w).layers
+    entries = model_fields(spec.name, *spec.default_size).layers
     matches = [e for e in entries if e.name == layer]
     if not matches:
         names = list(dict.fromkeys(e.name for e in entries))
@@ -70,8 +57,7 @@ def find_layer(spec: ModelSpec, layer: str, call: int) -> LayerChoice:
 
 def spatial_layers(spec: ModelSpec) -> list[str]:
     """Layers whose output is a feature map larger than 1×1 at the default input size."""
-    _, h, w = spec.default_input_shape
-    entries = model_fields(spec.name, h, w).layers
+    entries = model_fields(spec.name, *spec.default_size).layers
     names = [
         e.name
         for e in entries
@@ -84,8 +70,7 @@ def last_spatial_layer(spec: ModelSpec) -> tuple[str, int]:
     """(name, call) of the last top-level module whose output is a feature map larger than
     1×1: Grad-CAM's usual choice, the output of the last convolutional stage (ResNet's
     `layer4`, AlexNet's `features`, SimpleCNN's second `pool`)."""
-    _, h, w = spec.default_input_shape
-    entries = model_fields(spec.name, h, w).layers
+    entries = model_fields(spec.name, *spec.default_size).layers
     top = [e for e in entries if "." not in e.name]  # a container's row precedes its children
     spatial = [
         i

@@ -7,6 +7,7 @@ Blocking work: the HTTP layer runs it through the inference gate.
 """
 
 import time
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -15,11 +16,12 @@ from PIL import Image
 from pydantic import BaseModel
 from torch import Tensor
 
-from backend.analysis.layer_capture import Capture, find_layer, model_input, private_instance
 from backend.errors import InvalidParameterError
+from backend.inspection.layer_capture import Capture, LayerChoice, find_layer, private_instance
 from backend.serving.images import ImageLimits, to_data_url
+from backend.serving.inference import model_input
 from backend.serving.preprocess import to_preview
-from backend.serving.runtime import ModelRuntime
+from backend.serving.runtime import ModelRuntime, require_classifier
 from backend.zoo import ModelSpec
 
 MapFormat = Literal["png", "grid", "both"]
@@ -60,17 +62,28 @@ def _grey_png(plane: np.ndarray, lo: float, hi: float) -> str:
     return to_data_url(Image.fromarray(pixels))  # uint8 (H, W): mode "L"
 
 
-def feature_maps(
-    runtime: ModelRuntime,
+@dataclass(frozen=True)
+class MapRequest:
+    """A checked feature-map request: made where the parameters enter, before any upload is
+    read, and run later on a worker thread (render_feature_maps)."""
+
+    spec: ModelSpec
+    choice: LayerChoice
+    max_channels: int = 32
+    fmt: MapFormat = "png"
+    shared_scale: bool = False
+
+
+def plan_feature_maps(
     spec: ModelSpec,
-    data: bytes,
-    limits: ImageLimits,
     layer: str,
     call: int = 1,
     max_channels: int = 32,
     fmt: MapFormat = "png",
     shared_scale: bool = False,
-) -> FeatureMaps:
+) -> MapRequest:
+    """Every check of a feature-map request that needs no image, in one place."""
+    require_classifier(spec)  # only classifiers have a preprocessing for an image
     choice = find_layer(spec, layer, call)
     if max_channels < 1:
         raise InvalidParameterError(
@@ -86,6 +99,30 @@ def feature_maps(
                 "max_channels or format=png.",
                 field="max_channels",
             )
+    return MapRequest(spec, choice, max_channels, fmt, shared_scale)
+
+
+def feature_maps(
+    runtime: ModelRuntime,
+    spec: ModelSpec,
+    data: bytes,
+    limits: ImageLimits,
+    layer: str,
+    call: int = 1,
+    max_channels: int = 32,
+    fmt: MapFormat = "png",
+    shared_scale: bool = False,
+) -> FeatureMaps:
+    """Checks and runs at once (for callers in the same thread)."""
+    plan = plan_feature_maps(spec, layer, call, max_channels, fmt, shared_scale)
+    return render_feature_maps(runtime, plan, data, limits)
+
+
+def render_feature_maps(
+    runtime: ModelRuntime, plan: MapRequest, data: bytes, limits: ImageLimits
+) -> FeatureMaps:
+    spec, choice = plan.spec, plan.choice
+    max_channels, fmt, shared_scale = plan.max_channels, plan.fmt, plan.shared_scale
     started = time.perf_counter()
     x = model_input(spec, data, limits)  # (C, H, W)
     loaded = runtime.get(spec.name)

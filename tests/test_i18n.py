@@ -1,0 +1,63 @@
+"""The server's bilingual text: one home (backend/i18n), the same keys and placeholders in
+English and Korean, whole Korean sentences (no unfilled particle templates)."""
+
+import re
+import string
+
+import pytest
+
+from backend.analysis.gradients import activation_lesson
+from backend.i18n import LANGUAGES, TEXTS, bilingual
+from backend.zoo import all_specs, get_spec
+
+# A particle left for the reader to choose: 을(를), (을)를, 이(가), (으)로, 은(는), 와(과), ...
+UNFILLED_PARTICLE = re.compile(r"\((을|를|이|가|은|는|와|과|으|로|으로|이나|나)\)")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_language_has_exactly_the_same_keys() -> None:
+    assert set(TEXTS) == set(LANGUAGES) == {"en", "ko"}
+    assert set(TEXTS["en"]) == set(TEXTS["ko"])
+    assert len(TEXTS["en"]) == 10
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS["en"]))
+def test_each_key_has_the_same_placeholders_in_both_languages(key: str) -> None:
+    assert placeholders(TEXTS["en"][key]) == placeholders(TEXTS["ko"][key])
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS["ko"]))
+def test_korean_is_korean_and_has_no_unfilled_particles(key: str) -> None:
+    text = TEXTS["ko"][key]
+    assert HANGUL.search(text), key
+    assert not UNFILLED_PARTICLE.search(text), UNFILLED_PARTICLE.search(text)
+    assert not HANGUL.search(TEXTS["en"][key]), key
+
+
+def test_the_particle_check_catches_templates() -> None:
+    assert UNFILLED_PARTICLE.search("모델을(를) 고르세요")
+    assert UNFILLED_PARTICLE.search("ResNet(으)로")
+    assert not UNFILLED_PARTICLE.search("skip connection(잔차 연결)을 모두 뺀")
+
+
+def test_bilingual_fills_both_languages() -> None:
+    text = bilingual("model.plain", depth=34)
+    assert text["en"].startswith("ResNet-34's layers with every skip connection removed")
+    assert text["ko"].startswith("ResNet-34에서 skip connection")
+    with pytest.raises(KeyError):
+        bilingual("model.plain")  # a missing value is an error, never a literal {depth}
+
+
+def test_the_zoo_and_the_lessons_read_their_text_from_it() -> None:
+    for spec in all_specs():
+        assert set(spec.description) == {"en", "ko"}
+        assert "{" not in spec.description["en"] + spec.description["ko"]
+    assert get_spec("vgg19").description == bilingual("model.vgg")
+    lesson = activation_lesson(3).explanation
+    assert set(lesson) == {"en", "ko"}
+    assert lesson["en"].startswith("3 convolutions with the same weights")
+    assert lesson["ko"].startswith("같은 가중치의 합성곱 3개에서")
