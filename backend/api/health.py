@@ -1,4 +1,5 @@
-"""GET /health: liveness plus the device the models run on."""
+"""GET /health: liveness plus the device the models run on (HEAD too, for probes that only
+want the status; the OpenAPI document lists GET alone, see api/openapi.py)."""
 
 import torch
 from fastapi import APIRouter
