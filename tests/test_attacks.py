@@ -60,13 +60,15 @@ def test_the_attack_gets_only_the_answers_right_for_it(outcomes, name: str) -> N
 
 
 def test_each_broken_item_now_holds(outcomes) -> None:
-    assert set(outcomes["nested_json"].statuses) == {422}
+    nested = outcomes["nested_json"].statuses
+    assert nested[422] >= 1 and set(nested) <= {422, 503}  # 503: the bodies lane was full
     bombs, rounds = outcomes["decode_bombs"].statuses, outcomes["decode_bombs"].rounds
     assert bombs[413] == 5 * rounds  # the WebPs, refused from their headers
     assert bombs[200] + bombs[503] == 3 * rounds  # the others decoded reduced, or come back
     crowd, rounds = outcomes["summaries_crowd"].statuses, outcomes["summaries_crowd"].rounds
     assert crowd[200] >= 1 and crowd[200] + crowd[503] == 100 * rounds
-    assert set(outcomes["huge_num_classes"].statuses) == {422}
+    huge = outcomes["huge_num_classes"].statuses
+    assert huge[422] >= 1 and set(huge) <= {422, 503}
     heads = outcomes["half_sent_heads"]
     assert heads.statuses == {"closed": 100 * heads.rounds}
     assert set(outcomes["cross_site_posts"].statuses) == {403}
