@@ -90,3 +90,14 @@ def test_files_past_the_cap_or_protobufs_limit_are_refused_before_any_work() -> 
     assert "more than the 1 GiB an export may be; choose fewer classes" in err.value.detail
     check_export_size("vgg19", 143_667_240, None, cap_bytes=GiB)  # the default head fits
     assert estimated_onnx_bytes(138_357_544) == 4 * 138_357_544 + (1 << 20)
+
+
+def test_a_custom_network_exports_and_a_failure_comes_back_as_an_error(pool: ExportPool) -> None:
+    """Custom names resolve in the worker too; an error inside the worker reaches the server
+    as an exception it can read (the pool stays usable)."""
+    name = "resnet.1-1-1~w8-16-32~c7"
+    result = pool.export(ExportJob(name, (1, 3, 32, 32), None, None))
+    assert result.size > 4 * 1000 and result.filename == f"{name}_3x32x32.onnx"
+    with pytest.raises(RuntimeError, match="UnknownModelError"):
+        pool.export(ExportJob("no_such_model", (1, 3, 32, 32), None, None))
+    assert pool.export(ExportJob("simplecnn", (1, 1, 28, 28), None, None)).seconds == 0.0

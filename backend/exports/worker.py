@@ -41,7 +41,26 @@ def export_onnx(
     checkpoint: str | None,
     out_path: str,
 ) -> WorkerResult:
-    """Writes the ONNX file of `name` at `input_shape` to `out_path` (atomically)."""
+    """Writes the ONNX file of `name` at `input_shape` to `out_path` (atomically). Failures
+    come back as MemoryError or RuntimeError: the domain errors' own constructors cannot be
+    rebuilt from their pickled arguments, and a result the server cannot unpickle would break
+    the whole pool."""
+    try:
+        return _export_onnx(name, input_shape, num_classes, checkpoint, out_path)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise RuntimeError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _export_onnx(
+    name: str,
+    input_shape: tuple[int, int, int, int],
+    num_classes: int | None,
+    checkpoint: str | None,
+    out_path: str,
+) -> WorkerResult:
+    import backend.architectures  # noqa: F401 - installs the resolver of custom network names
     from backend.analysis.seeded_init import initialise, materialise
     from backend.analysis.shapes import build_on_meta
     from backend.exports.onnx import EXPORT_SEED, onnx_bytes
