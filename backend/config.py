@@ -108,8 +108,9 @@ class Settings(BaseSettings):
     keep_alive_s: Annotated[int, Field(ge=1)] = 5
     # Heavy work by kind (backend/workloads.py), JSON: {"kind": {"concurrency": n,
     # "queue_limit": m, "retry_after_s": s}}. Known kinds: analysis (uncached summaries,
-    # receptive fields, compare, gradients; default 1 running, 16 waiting), bodies (JSON and
-    # data URLs; 2, 32), exports (1, 2); any other kind asked for gets 1 running, 4 waiting.
+    # receptive fields, compare, custom specs; default 1 running, 16 waiting), gradients (1, 8),
+    # inspection (feature maps, Grad-CAM; 1, 8), large_images (1, 4), bodies (JSON, data URLs;
+    # 2, 32), exports (1, 2); any other kind asked for gets 1 running, 4 waiting.
     # Predictions keep INFERENCE_CONCURRENCY and INFERENCE_QUEUE_LIMIT.
     workload_limits: dict[str, LaneLimits] = {}
     # Custom networks (POST /architectures and the names it gives): what one may be. Every zoo

@@ -9,6 +9,7 @@ of queueing without bound. Cheap routes stay `async` and never enter a lane.
 
     request ─┬─ /health, /models, static files, cached summaries ── event loop only
              ├─ uncached summaries and analysis ─── Lane "analysis"
+             ├─ vanishing-gradient experiments ───── Lane "gradients"
              ├─ predictions ──────────────────────── Lane "inference" (InferenceGate)
              ├─ predictions of large images ──────── Lane "large_images"
              ├─ feature maps, Grad-CAM ──────────── Lane "inspection"
@@ -138,6 +139,9 @@ class Lane:
 DEFAULT_LIMITS: dict[str, LaneLimits] = {
     # torchinfo's hooks need a global lock, so more than one summary at once only queues.
     "analysis": LaneLimits(concurrency=1, queue_limit=16),
+    # real forward and backward passes (seconds each, then cached): never ahead of the
+    # milliseconds-long meta-device analyses in one queue
+    "gradients": LaneLimits(concurrency=1, queue_limit=8),
     "bodies": LaneLimits(concurrency=2, queue_limit=32),
     "inspection": LaneLimits(concurrency=1, queue_limit=8),
     # predictions whose image needs more than LARGE_IMAGE_BYTES to decode (header estimate)
@@ -147,6 +151,7 @@ DEFAULT_LIMITS: dict[str, LaneLimits] = {
 FALLBACK_LIMITS = LaneLimits(concurrency=1, queue_limit=4, retry_after_s=5)
 NOUNS = {
     "analysis": "analyses",
+    "gradients": "gradient experiments",
     "bodies": "request bodies",
     "exports": "exports",
     "inspection": "feature-map and Grad-CAM requests",

@@ -203,7 +203,7 @@ async def get_skip_connection_gradients(
     ] = "running",
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of ResNet-N and its plain twin, one backward pass."""
-    return await workloads.lane("analysis").run(skip_connection_lesson, depth, batchnorm)
+    return await workloads.lane("gradients").run(skip_connection_lesson, depth, batchnorm)
 
 
 @router.get(
@@ -223,7 +223,7 @@ async def get_activation_gradients(
     ] = 20,
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of a plain conv stack with ReLU and with sigmoid."""
-    return await workloads.lane("analysis").run(activation_lesson, depth)
+    return await workloads.lane("gradients").run(activation_lesson, depth)
 
 
 # Feature maps and Grad-CAM take an image the way POST /models/{name}/predict does.
