@@ -80,8 +80,7 @@ class Lane:
         if self._slots.locked() and self._waiting >= self.queue_limit:
             self._refused += 1
             raise self.busy_error(
-                f"The server is busy: {self.concurrency} {self.noun} are running and "
-                f"{self._waiting} are waiting; retry in a moment.",
+                self.busy_detail(),
                 retry_after_s=self.retry_after_s,
                 workload=self.name,
             )
@@ -97,6 +96,13 @@ class Lane:
         # client gone, a time limit): a cancelled request cannot oversubscribe the lane.
         future.add_done_callback(self._release)
         return await asyncio.shield(future)
+
+    def busy_detail(self) -> str | dict[str, str]:
+        """The 503's sentence (subclasses may give it in both languages)."""
+        return (
+            f"The server is busy: {self.concurrency} {self.noun} are running and "
+            f"{self._waiting} are waiting; retry in a moment."
+        )
 
     def call(self, fn: Callable[..., T], /, *args: object) -> T:
         """Runs one job in a lane thread; subclasses wrap it (memory guards)."""

@@ -174,10 +174,17 @@ async def get_comparison(
         int | None,
         Query(ge=1, description="Square input side for all (default: one they all accept)."),
     ] = None,
+    sizes: Annotated[
+        Literal["common", "own"],
+        Query(
+            description="Without `size`: common (a size they all accept, possibly upscaling a "
+            "CIFAR network) or own (each model at its own input size, as the page shows them)."
+        ),
+    ] = "common",
 ) -> Comparison:
     """Models side by side by stage: spatial size, channels, parameters, mult-adds, depth."""
     names = [n.strip() for n in models.split(",") if n.strip()]
-    return await workloads.lane("analysis").run(compare, names, size, summaries)
+    return await workloads.lane("analysis").run(compare, names, size, summaries, sizes == "own")
 
 
 @router.get(
@@ -201,9 +208,16 @@ async def get_skip_connection_gradients(
             "batch: the batch's statistics, as in training."
         ),
     ] = "running",
+    init: Annotated[
+        Literal["default", "he"],
+        Query(
+            description="default: PyTorch's initialisation (uniform Kaiming, a=√5); he: He et "
+            "al.'s normal N(0, 2/fan_in) for the convolutions, as the ResNet paper used."
+        ),
+    ] = "default",
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of ResNet-N and its plain twin, one backward pass."""
-    return await workloads.lane("gradients").run(skip_connection_lesson, depth, batchnorm)
+    return await workloads.lane("gradients").run(skip_connection_lesson, depth, batchnorm, init)
 
 
 @router.get(

@@ -33,6 +33,7 @@ import torch
 from torch import nn
 
 from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
+from backend.i18n import bilingual
 from backend.serving.weights import Checkpoint, CheckpointError, WeightStore, read_state_dict
 from backend.workloads import Lane
 from backend.zoo import ModelSpec, get_spec
@@ -279,6 +280,9 @@ class InferenceGate(GuardedLane):
 
     def __init__(self, concurrency: int, queue_limit: int) -> None:
         super().__init__("inference", concurrency, queue_limit, noun="predictions")
+
+    def busy_detail(self) -> str | dict[str, str]:
+        return bilingual("error.busy", running=self.concurrency, waiting=self._waiting)
 
 
 def free_cuda_cache(device: torch.device) -> None:
