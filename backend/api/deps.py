@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from backend.analysis.summary import ModelSummary, SummaryParams, SummaryService
 from backend.config import Settings
 from backend.exports.service import ExportPool
+from backend.lab.service import Lab
 from backend.serving.device import DeviceChoice
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
@@ -62,6 +63,10 @@ async def get_downloads(request: Request) -> DownloadManager:
     return request.app.state.downloads
 
 
+async def get_lab(request: Request) -> Lab:
+    return request.app.state.lab
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
 DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
@@ -88,3 +93,4 @@ async def summary_of(
 
 
 DownloadsDep = Annotated[DownloadManager, Depends(get_downloads)]
+LabDep = Annotated[Lab, Depends(get_lab)]
