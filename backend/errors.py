@@ -75,12 +75,17 @@ class UndecodableImageError(ImageRejectedError):
     """Empty, truncated, zero-size, corrupt, or not an image at all."""
 
 
-class ModelUnavailableError(ExplorerError):
+class ServerBusyError(ExplorerError):
+    """One kind of heavy work is at capacity (its workers busy and its queue full, or its
+    memory budget taken); `retry_after_s` says when to come back. Other kinds still run."""
+
+
+class ModelUnavailableError(ServerBusyError):
     """The model cannot run right now (too many requests waiting, out of memory)."""
 
 
-class ExportBusyError(ExplorerError):
-    """Exports run one at a time; this one waited too long for its turn."""
+class ExportBusyError(ServerBusyError):
+    """Exports are at capacity; this one waited too long for its turn."""
 
 
 class RunNotFoundError(ExplorerError):

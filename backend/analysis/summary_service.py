@@ -25,6 +25,38 @@ class SummaryService:
         self._json: OrderedDict[tuple[str, SummaryParams, int | None, bool], bytes] = OrderedDict()
         self._lock = threading.Lock()
 
+    def cached(
+        self,
+        spec: ModelSpec,
+        params: SummaryParams,
+        depth: int | None = None,
+        functional: bool = True,
+    ) -> ModelSummary | None:
+        """The summary if it is already computed (a dictionary look-up, safe on the event
+        loop), else None: computing it is heavy work for the "analysis" lane."""
+        key = (spec.name, params)
+        with self._lock:
+            summary = self._cache.get(key)
+            if summary is None:
+                return None
+            self._cache.move_to_end(key)
+        return self._shaped(summary, depth, functional)
+
+    def cached_json(
+        self,
+        spec: ModelSpec,
+        params: SummaryParams,
+        depth: int | None = None,
+        functional: bool = True,
+    ) -> bytes | None:
+        """`get_json`'s answer if it is already cached, else None (safe on the event loop)."""
+        key = (spec.name, params, depth, functional)
+        with self._lock:
+            body = self._json.get(key)
+            if body is not None:
+                self._json.move_to_end(key)
+            return body
+
     def get_json(
         self,
         spec: ModelSpec,
@@ -34,11 +66,9 @@ class SummaryService:
     ) -> bytes:
         """`get` as the JSON the API answers (pydantic-core's serializer, once per key)."""
         key = (spec.name, params, depth, functional)
-        with self._lock:
-            body = self._json.get(key)
-            if body is not None:
-                self._json.move_to_end(key)
-                return body
+        body = self.cached_json(spec, params, depth, functional)
+        if body is not None:
+            return body
         body = self.get(spec, params, depth, functional).model_dump_json().encode()
         with self._lock:
             self._json[key] = body
@@ -64,6 +94,10 @@ class SummaryService:
                 self._cache[key] = summary
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
+        return self._shaped(summary, depth, functional)
+
+    @staticmethod
+    def _shaped(summary: ModelSummary, depth: int | None, functional: bool) -> ModelSummary:
         if not functional:
             summary = module_rows_only(summary)
         return summary if depth is None else limit_depth(summary, depth)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.api.analysis import IMAGE_ERRORS
-from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep
+from backend.api.deps import ImageLimitsDep, RuntimeDep, SettingsDep, WorkloadsDep
 from backend.api.params import Call
 from backend.api.uploads import IMAGE_BODY, read_image_bytes
 from backend.inspection.conv_step import (
@@ -32,7 +32,7 @@ async def post_conv_step(
     settings: SettingsDep,
     limits: ImageLimitsDep,
     runtime: RuntimeDep,
-    gate: GateDep,
+    workloads: WorkloadsDep,
     layer: Annotated[str, Query(max_length=200, description="A Conv2d or MaxPool2d row.")],
     call: Call = None,
     channel: Annotated[int | None, Query(ge=0, description="Output channel (default 0).")] = None,
@@ -49,5 +49,6 @@ async def post_conv_step(
     the filter's weights, their products, sum + bias, and the model's own value there."""
     # Every parameter is checked here, before the body is read (422 without an upload).
     step = check_step(get_spec(name), layer, call or 1, channel, row, col, max_inputs)
-    data = await read_image_bytes(request, limits, settings.max_upload_bytes)
-    return await gate.run(conv_step, runtime, step.spec, data, limits, step)
+    data = await read_image_bytes(request, limits, settings.max_upload_bytes, workloads)
+    # A model run on an image, like feature maps: the inspection lane, never the predictions'.
+    return await workloads.lane("inspection").run(conv_step, runtime, step.spec, data, limits, step)

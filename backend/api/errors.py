@@ -36,7 +36,7 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.InvalidArchitectureError: 422,
     errors.RequestTooLargeError: 413,
     errors.NotAClassifierError: 422,
-    errors.ExportBusyError: 503,
+    errors.ServerBusyError: 503,
     errors.ImageTooLargeError: 413,
     errors.UnsupportedFormatError: 415,
     errors.UndecodableImageError: 422,
@@ -105,6 +105,15 @@ def _method_not_allowed(request: Request, allow: str | None) -> str:
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
+def _api_routes(routes: list) -> list:
+    """The app's routes, those of included routers too (FastAPI wraps them)."""
+    found = []
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        found += _api_routes(inner) if inner is not None else [route]
+    return found
+
+
 def _allowed_methods(request: Request) -> str | None:
     """Every method the API documents at this path (GET and POST /training/runs are two
     routes, and Starlette's own 405 names only the first one it tried); None for paths the
@@ -114,6 +123,11 @@ def _allowed_methods(request: Request) -> str | None:
         pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
         if re.fullmatch(pattern, request.url.path):
             methods |= {m.upper() for m in operations if m in HTTP_METHODS}
+    if methods:  # and what the routes take beyond the document (HEAD /health, left out of it)
+        for route in _api_routes(request.app.routes):
+            regex, taken = getattr(route, "path_regex", None), getattr(route, "methods", None)
+            if regex is not None and taken and regex.fullmatch(request.url.path):
+                methods |= set(taken)
     return ", ".join(sorted(methods)) or None
 
 

@@ -1,4 +1,5 @@
-"""GET /health: liveness plus the device the models run on."""
+"""GET /health: liveness plus the device the models run on (HEAD too, for probes that only
+want the status; the OpenAPI document lists GET alone, see api/openapi.py)."""
 
 import torch
 from fastapi import APIRouter
@@ -9,7 +10,7 @@ from backend.api.schemas import Health
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health)
+@router.api_route("/health", methods=["GET", "HEAD"], response_model=Health)
 async def health(device: DeviceDep) -> Health:
     return Health(
         status="ok",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from backend.config import Settings
+from backend.serving.decode_budget import DecodeBudget
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
 from backend.serving.weights import WeightStore
@@ -35,7 +36,11 @@ def open_serving(settings: Settings, device: torch.device) -> ServingResources:
     weights = WeightStore(settings.weights_dir)
     weights.scan(all_specs())
     runtime = ModelRuntime(
-        weights, device, settings.max_loaded_models, channels_last=settings.channels_last_models
+        weights,
+        device,
+        settings.max_loaded_models,
+        channels_last=settings.channels_last_models,
+        max_bytes=settings.model_memory_bytes,
     )
     if weights.is_trained("simplecnn"):
         runtime.get("simplecnn")  # 1.7 MB: the first drawing is answered without a load
@@ -50,6 +55,11 @@ def open_serving(settings: Settings, device: torch.device) -> ServingResources:
         weights=weights,
         runtime=runtime,
         gate=InferenceGate(settings.inference_concurrency, settings.inference_queue_limit),
-        limits=ImageLimits(settings.max_upload_bytes, settings.max_image_pixels),
+        limits=ImageLimits(
+            settings.max_upload_bytes,
+            settings.max_image_pixels,
+            max_decode_bytes=min(settings.max_decode_bytes, settings.decode_memory_bytes),
+            budget=DecodeBudget(settings.decode_memory_bytes, settings.decode_wait_s),
+        ),
         torch_threads_before=threads_before,
     )

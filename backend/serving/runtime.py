@@ -1,8 +1,10 @@
 """Running models: built lazily, kept in a bounded LRU, fed off the event loop a few at a time.
 
 - `ModelRuntime.get(name)` returns the ready model (weights loaded, `eval()`, on the device),
-  building it on first use. At most `max_loaded` models stay in memory (VGG16's weights alone
-  are 0.55 GB); the least recently used is dropped first.
+  building it on first use. Models stay in memory while their weights fit in `max_bytes`
+  (VGG16's alone are 0.55 GB, SimpleCNN's 1.7 MB) and they number at most `max_loaded`; the
+  least recently used is dropped first. Models with shipped trained weights (SimpleCNN) are
+  never dropped and count against neither limit: the page's first drawing always finds it.
 - `InferenceGate.run(fn, ...)` runs blocking work in a worker thread with at most
   `concurrency` of them at once and at most `queue_limit` waiting; beyond that it refuses at
   once (503) rather than queueing without bound, as TorchServe, Triton and Ray Serve do.
@@ -17,7 +19,6 @@ and never attach hooks or change them; code that needs hooks (feature maps, Grad
 work on `copy.deepcopy(loaded.module)` or hold its own instance.
 """
 
-import asyncio
 import dataclasses
 import logging
 import math
@@ -34,6 +35,7 @@ from torch import nn
 from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
 from backend.i18n import bilingual
 from backend.serving.weights import Checkpoint, CheckpointError, WeightStore, read_state_dict
+from backend.workloads import Lane
 from backend.zoo import ModelSpec, get_spec
 
 log = logging.getLogger(__name__)
@@ -72,10 +74,12 @@ class ModelRuntime:
         max_loaded: int,
         failure_cooldown_s: float = FAILURE_COOLDOWN_S,
         channels_last: Collection[str] = (),
+        max_bytes: int | None = None,
     ) -> None:
         self.weights = weights
         self.device = device
         self.max_loaded = max_loaded
+        self.max_bytes = max_bytes  # weights and buffers of the droppable models; None: no cap
         self.channels_last = frozenset(channels_last)  # model names run in NHWC (bench/)
         self.failure_cooldown_s = failure_cooldown_s
         self._failures: dict[str, tuple[float, str]] = {}  # name -> (when, exception type)
@@ -97,15 +101,37 @@ class ModelRuntime:
             self._refuse_if_failed_recently(spec.name)
             loaded = self._build(spec)
             self._failures.pop(spec.name, None)
-            max_loaded = self.max_loaded
             with self._cache_lock:
                 self._cache[name] = loaded
-                while len(self._cache) > max_loaded:
-                    evicted, _ = self._cache.popitem(last=False)
-                    log.info("runtime: unloaded %s (max_loaded_models=%d)", evicted, max_loaded)
+                self._evict(keep=name)
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()
             return loaded
+
+    def _evict(self, keep: str) -> None:
+        """Drops the least recently used droppable models until the rest fit (the model just
+        built stays even when it alone is over the byte budget). Holds `_cache_lock`."""
+        while True:
+            droppable = [n for n, m in self._cache.items() if not is_pinned(m)]
+            held = sum(module_bytes(self._cache[n].module) for n in droppable)
+            over_count = len(droppable) > self.max_loaded
+            over_bytes = self.max_bytes is not None and held > self.max_bytes
+            victims = [n for n in droppable if n != keep]
+            if not (over_count or over_bytes) or not victims:
+                return
+            evicted = victims[0]
+            del self._cache[evicted]
+            log.info(
+                "runtime: unloaded %s (%.0f MB of droppable weights, max %s; %d models, max %d)",
+                evicted, held / 1e6,
+                "none" if self.max_bytes is None else f"{self.max_bytes / 1e6:.0f} MB",
+                len(droppable), self.max_loaded,
+            )  # fmt: skip
+
+    def held_bytes(self) -> int:
+        """Bytes of weights and buffers of every model in memory."""
+        with self._cache_lock:
+            return sum(module_bytes(m.module) for m in self._cache.values())
 
     def _current(self, name: str) -> LoadedModel | None:
         """The cached model, unless its checkpoint was added, replaced or removed since it was
@@ -228,47 +254,35 @@ class ModelRuntime:
         return LoadedModel(spec, module, self.device, False, None)
 
 
-class InferenceGate:
+def is_pinned(loaded: LoadedModel) -> bool:
+    """Shipped trained weights (SimpleCNN, 1.7 MB) stay loaded whatever else comes and goes."""
+    return loaded.weights == "shipped"
+
+
+def module_bytes(module: nn.Module) -> int:
+    tensors = [*module.parameters(), *module.buffers()]
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+class GuardedLane(Lane):
+    """A lane whose jobs run models: out of memory in one is a 503 for that request alone."""
+
+    def call(self, fn: Callable[..., T], /, *args: object) -> T:
+        return call_with_memory_guard(fn, *args)
+
+
+class InferenceGate(GuardedLane):
+    """Predictions: a lane of their own (backend/workloads.py). Feature maps and Grad-CAM,
+    several times a prediction's work, have another ("inspection"), so a flood of them
+    cannot make predictions wait."""
+
+    busy_error = ModelUnavailableError
+
     def __init__(self, concurrency: int, queue_limit: int) -> None:
-        self.concurrency = concurrency
-        self.queue_limit = queue_limit
-        self._slots = asyncio.Semaphore(concurrency)
-        self._waiting = 0
-        self._running = 0
+        super().__init__("inference", concurrency, queue_limit, noun="predictions")
 
-    async def run(self, fn: Callable[..., T], /, *args: object) -> T:
-        """`fn(*args)` in a worker thread once a slot is free."""
-        if self._slots.locked() and self._waiting >= self.queue_limit:
-            raise ModelUnavailableError(
-                bilingual("error.busy", running=self.concurrency, waiting=self._waiting),
-                retry_after_s=1,
-            )
-        self._waiting += 1
-        try:
-            await self._slots.acquire()
-        finally:
-            self._waiting -= 1
-        self._running += 1
-        task = asyncio.ensure_future(asyncio.to_thread(call_with_memory_guard, fn, *args))
-        # The slot is freed when the thread finishes, not when the request gives up waiting
-        # (a client gone, a time limit): a cancelled request cannot oversubscribe the CPU.
-        task.add_done_callback(self._release)
-        return await asyncio.shield(task)
-
-    def _release(self, task: asyncio.Future) -> None:
-        self._running -= 1
-        self._slots.release()
-        if not task.cancelled():
-            task.exception()  # retrieved here so an abandoned failure is not logged as lost
-
-    @property
-    def waiting(self) -> int:
-        return self._waiting
-
-    @property
-    def running(self) -> int:
-        """Worker threads holding a slot (including those whose request has gone)."""
-        return self._running
+    def busy_detail(self) -> str | dict[str, str]:
+        return bilingual("error.busy", running=self.concurrency, waiting=self._waiting)
 
 
 def free_cuda_cache(device: torch.device) -> None:
