@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
@@ -19,6 +18,7 @@ from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi, operation_id
+from backend.api.static import PageFiles
 from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.exports.onnx import ExportService
@@ -80,10 +80,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(summaries.get, spec, summaries.default_params(spec))
     serving = await asyncio.to_thread(open_serving, settings, app.state.device.device)
     if settings.warm_models:  # load and run these once now: their first request is then fast
-        await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models)
+        await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models, serving.engines)
     app.state.weights = serving.weights  # /models reads is_trained() from it
     app.state.runtime = serving.runtime
     app.state.inference = serving.gate
+    app.state.engines = serving.engines
     app.state.image_limits = serving.limits
     app.state.downloads = DownloadManager(
         settings.weights_dir,
@@ -119,7 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports_router)
     app.include_router(predict.router)
     app.include_router(weights_router)
-    frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
+    frontend = PageFiles(directory=FRONTEND_DIR, html=True, compress=settings.compress_static)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.
     if settings.cors_origins:

@@ -11,6 +11,7 @@ from backend.analysis.summary import SummaryService
 from backend.config import Settings
 from backend.exports.onnx import ExportService
 from backend.serving.device import DeviceChoice
+from backend.serving.engines import Engines
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
 from backend.serving.weights import WeightStore
@@ -37,6 +38,10 @@ def get_gate(request: Request) -> InferenceGate:
     return request.app.state.inference
 
 
+def get_engines(request: Request) -> Engines:
+    return request.app.state.engines
+
+
 def get_weights(request: Request) -> WeightStore:
     return request.app.state.weights
 
@@ -58,6 +63,7 @@ SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
 DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
 RuntimeDep = Annotated[ModelRuntime, Depends(get_runtime)]
 GateDep = Annotated[InferenceGate, Depends(get_gate)]
+EnginesDep = Annotated[Engines, Depends(get_engines)]
 WeightsDep = Annotated[WeightStore, Depends(get_weights)]
 ImageLimitsDep = Annotated[ImageLimits, Depends(get_image_limits)]
 ExporterDep = Annotated[ExportService, Depends(get_exporter)]

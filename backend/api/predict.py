@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep
+from backend.api.deps import EnginesDep, GateDep, ImageLimitsDep, RuntimeDep, SettingsDep
 from backend.api.schemas import NOT_FOUND, UPLOAD_ERRORS, error
 from backend.api.uploads import IMAGE_BODY, read_image_bytes
 from backend.serving.images import to_data_url
@@ -28,6 +28,10 @@ class PredictResponse(BaseModel):
     trained: bool = Field(description="False: random weights, the classes mean nothing.")
     weights: str | None = Field(description='"user" (WEIGHTS_DIR), "shipped", or null.')
     device: str
+    engine: str = Field(
+        description='What ran the forward pass (timings_ms.forward): "onnxruntime" or "eager" '
+        "(PyTorch; also while a model's ONNX Runtime session is still being built)."
+    )
     predictions: list[ClassProbability] = Field(description="Most probable first.")
     input_shape: list[int] = Field(description="[1, C, H, W] as fed to the network.")
     timings_ms: dict[str, float] = Field(
@@ -62,6 +66,7 @@ async def predict(
     limits: ImageLimitsDep,
     runtime: RuntimeDep,
     gate: GateDep,
+    engines: EnginesDep,
     top_k: Annotated[int, Query(ge=1, description="How many classes to return.")] = 5,
     preview: Annotated[
         bool, Query(description="Also return the preprocessed input as a PNG data URL.")
@@ -72,7 +77,7 @@ async def predict(
     check_top_k(spec, top_k)  # the one check, before reading a byte of the body
     data = await read_image_bytes(request, limits, settings.max_upload_bytes)
     read_done = time.perf_counter()
-    result = await gate.run(predict_image, runtime, spec, data, limits, top_k, preview)
+    result = await gate.run(predict_image, runtime, spec, data, limits, top_k, preview, engines)
     finished = time.perf_counter()
     timings = {
         "read": round((read_done - started) * 1e3, 3),
@@ -87,6 +92,7 @@ async def predict(
         trained=result.trained,
         weights=result.weights,
         device=result.device,
+        engine=result.engine,
         predictions=[ClassProbability(**vars(s)) for s in result.predictions],
         input_shape=result.input_shape,
         timings_ms=timings,

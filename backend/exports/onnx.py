@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 EXPORT_SEED = 0  # random weights, when the model has no checkpoint, are the same every time
 OPSET = 18
+# torch.export keeps global state while it traces (torch.fx, dynamo's config): one trace at a
+# time in this process, whoever asks (downloads here, ONNX Runtime sessions in serving/engines).
+TRACE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,14 @@ class OnnxExport:
 def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
     """Serialise an eval-mode model whose input has exactly `input_shape`."""
     example = torch.zeros(input_shape)
-    program = torch.onnx.export(
+    with TRACE_LOCK:
+        program = _export(model, example)
+    assert program is not None
+    return program.model_proto.SerializeToString()
+
+
+def _export(model: nn.Module, example: torch.Tensor) -> torch.onnx.ONNXProgram | None:
+    return torch.onnx.export(
         model.eval(),
         (example,),
         dynamo=True,
@@ -53,8 +63,6 @@ def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
         opset_version=OPSET,
         verbose=False,
     )
-    assert program is not None
-    return program.model_proto.SerializeToString()
 
 
 def onnx_filename(spec: ModelSpec, input_shape: tuple[int, ...], num_classes: int | None) -> str:
