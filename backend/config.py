@@ -89,6 +89,17 @@ class Settings(BaseSettings):
         parse_engines(value)  # raises ValueError with the offending item
         return value.strip()
 
+    # Custom networks (POST /architectures and the names it gives): what one may be. Every zoo
+    # network fits (VGG19: 143.7 M parameters, 19.6 G mult-adds); a request over a limit is
+    # refused (422) before anything is built, so none can hold a core or fill the memory.
+    arch_max_layers: Annotated[int, Field(ge=1, le=1000)] = 64  # entries of one list (cfg...)
+    arch_max_blocks: Annotated[int, Field(ge=1, le=1000)] = 16  # BasicBlocks in one stage
+    arch_max_width: Annotated[int, Field(ge=1)] = 4096  # channels or features of a layer
+    arch_max_classes: Annotated[int, Field(ge=2)] = 10_000
+    arch_max_input_size: Annotated[int, Field(ge=8)] = 512  # px, the square input side
+    arch_max_params: Annotated[int, Field(ge=1)] = 150_000_000
+    arch_max_mult_adds: Annotated[int, Field(ge=1)] = 25_000_000_000
+
     @field_validator("channels_last_models", "warm_models", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

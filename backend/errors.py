@@ -28,6 +28,15 @@ class InputSizeError(ExplorerError):
     """The network cannot take an input of this size; `layer` names where it fails."""
 
 
+class InvalidArchitectureError(ExplorerError):
+    """A custom network (the editor's spec, or a name that encodes one) that is malformed, over
+    a limit, or cannot run at its input size; `field` names the spec field at fault."""
+
+
+class RequestTooLargeError(ExplorerError):
+    """A JSON request body over its size limit (images have ImageTooLargeError)."""
+
+
 class NotAClassifierError(ExplorerError):
     """A building block (no classes, no labels) asked to do a classifier's job."""
 

@@ -10,9 +10,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
+from backend import architectures
 from backend.analysis.summary import SummaryCaps, SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
+from backend.api.architectures import router as architectures_router
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
@@ -56,6 +58,18 @@ class ExplorerApp(FastAPI):
         # and the time limit (504) is outermost of those: the security headers wrap the whole
         # stack so that those answers carry them too.
         return SecurityHeaders(super().build_middleware_stack())
+
+
+def _architecture_limits(settings: Settings) -> architectures.ArchitectureLimits:
+    return architectures.ArchitectureLimits(
+        max_layers=settings.arch_max_layers,
+        max_blocks=settings.arch_max_blocks,
+        max_width=settings.arch_max_width,
+        max_classes=settings.arch_max_classes,
+        max_input_size=min(settings.arch_max_input_size, settings.max_input_size),
+        max_params=settings.arch_max_params,
+        max_mult_adds=settings.arch_max_mult_adds,
+    )
 
 
 def _summary_service(settings: Settings) -> SummaryService:
@@ -111,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    # Custom network names resolve through the zoo's registry under these limits.
+    architectures.install(_architecture_limits(settings))
     install_error_handlers(app)
     install_docs(app)
     install_openapi(app)
@@ -118,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(models.router)
     app.include_router(analysis_router)
     app.include_router(exports_router)
+    app.include_router(architectures_router)
     app.include_router(predict.router)
     app.include_router(weights_router)
     frontend = PageFiles(directory=FRONTEND_DIR, html=True, compress=settings.compress_static)

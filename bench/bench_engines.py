@@ -165,6 +165,7 @@ def main() -> None:
             cases = latency(urls, jpeg, settings, args.quick)
             print("throughput...", flush=True)
             loads = throughput(urls, jpeg, args.quick)
+        print(report(cases, loads, {}, began, load_before), flush=True)  # kept if later fails
         firsts = {} if args.skip_first else first_requests(jpeg, Path(tmp))
     print(report(cases, loads, firsts, began, load_before))
 

@@ -19,6 +19,7 @@ from backend.config import Settings
 from bench import (
     bench_choices,
     bench_config,
+    bench_custom,
     bench_load,
     bench_memory,
     bench_predict,
@@ -70,6 +71,8 @@ def main() -> None:
         memory_text, memory = bench_memory.run(server, bench_predict.MODELS)
         print("summaries...", flush=True)
         summary_text, summary = bench_summary.run(server.base_url, quick=quick)
+        print("custom networks...", flush=True)
+        custom_text, custom = bench_custom.run(server.base_url, quick=quick)
         print("predictions...", flush=True)
         predict_text, predict_cases = bench_predict.run(
             server.base_url, settings, default_threads, quick=quick
@@ -118,6 +121,9 @@ def main() -> None:
     rows = [
         ("cold vgg16 summary vs torchinfo on CPU", "≥ 50× faster", f"{speedup:.0f}×",
          speedup >= 50),
+        ("cold summary of a custom VGG16-sized network vs the zoo's vgg16 (HTTP p50)",
+         "≤ 1.5×", f"{custom['ratio']:.2f}× ({custom['custom']['p50_ms']:.0f} vs "
+         f"{custom['zoo']['p50_ms']:.0f} ms)", custom["ratio"] <= 1.5),
         *[
             (f"predict overhead {n} (HTTP p50 ÷ raw forward p50, same thread count)", "≤ 1.10",
              f"{overhead(n)[0]:.2f} ({overhead(n)[1]:+.1f} ms); ÷ raw at PyTorch's default "
@@ -163,6 +169,14 @@ def main() -> None:
         "Cold: the first request for a parameter set (a fresh batch size each time), over HTTP. "
         "Anchor: `torchinfo.summary` of a real model on the CPU with a real forward pass.",
         summary_text,
+    ))  # fmt: skip
+    sections.append(_section(
+        "Custom networks",
+        "A cold summary of VGG16's cfg as a custom network (a fresh name each time: parsed, "
+        "validated, built on `meta`, summarised) beside the zoo's vgg16 at a fresh batch size, "
+        "and the page's round trip per edit (POST /architectures, then the summary); taking "
+        "turns round by round.",
+        custom_text,
     ))  # fmt: skip
     sections.append(_section(
         "Predictions, one client",

@@ -194,3 +194,23 @@ def test_predict_and_health_say_which_engine_ran(tmp_path):
         resnet = client.post("/models/resnet18/predict", files={"file": ("d.png", digit)})
         assert resnet.status_code == 200
         assert resnet.json()["engine"] == EAGER  # the default for the others
+
+
+def test_custom_networks_run_eager_and_leave_no_files(tmp_path):
+    # Issue 13's networks are unbounded in number: no export and no weights file for them.
+    settings = Settings(
+        warm_summaries=False,
+        weights_dir=tmp_path / "w",
+        inference_engine="onnxruntime",
+        cache_dir=tmp_path / "cache",
+    )
+    spec = {"family": "simplecnn", "channels": [4, 8], "hidden": 16}
+    digit = h.png(h.digit(7))
+    with TestClient(create_app(settings)) as client:
+        name = client.post("/architectures", json=spec).json()["name"]
+        for _ in range(3):
+            reply = client.post(f"/models/{name}/predict", files={"file": ("d.png", digit)})
+            assert reply.status_code == 200
+            assert reply.json()["engine"] == EAGER
+        assert client.get("/health").json()["engines"] == {}
+    assert not list((tmp_path / "cache").glob("**/*.pt"))

@@ -7,6 +7,7 @@ may produce a server error. Examples are bounded so the suite stays quick.
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from backend.config import Settings
 from backend.main import create_app
@@ -33,4 +34,9 @@ def teardown_module() -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    # Whether a schema-valid architecture can run depends on arithmetic across its fields (a
+    # pool on a 1×1 map, groups that divide the widths, the parameter budget) that JSON Schema
+    # cannot state, so POST /architectures answers such specs 422 by design; every other check
+    # (documented statuses, response schemas, no server error) still applies to it.
+    excluded = [positive_data_acceptance] if case.operation.path == "/architectures" else []
+    case.call_and_validate(excluded_checks=excluded)

@@ -58,6 +58,8 @@ def test_operation_ids_are_tag_dash_function_name(document: dict) -> None:
     assert ids["POST /models/{name}/predict"] == "predictions-predict"
     assert ids["GET /compare"] == "analysis-get_comparison"
     assert ids["GET /models/{name}/export.onnx"] == "exports-export_onnx"
+    assert ids["POST /architectures"] == "architectures-create_architecture"
+    assert ids["GET /models/{name}/code"] == "architectures-get_code"
     assert len(ids) >= 14  # every route of the API is documented, new ones included
     assert len(set(ids.values())) == len(ids)  # unique: a generated client has one name each
     assert all(re.fullmatch(r"[a-z]+-[a-z_]+", op) for op in ids.values()), ids

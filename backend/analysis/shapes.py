@@ -4,7 +4,7 @@ Everything runs on the `meta` device: shapes propagate, nothing is allocated.
 """
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import torch
 from torch import nn
@@ -148,7 +148,7 @@ def valid_square_sizes(name: str, num_classes: int | None, cap: int) -> SizeRang
     return SizeRange(smallest, lo, cap)
 
 
-@cache
+@lru_cache(maxsize=256)  # bounded: custom networks (the editor's) bring unbounded names
 def param_count(name: str) -> int:
     """Parameters of the model with its default number of classes (counted on `meta`)."""
     return sum(p.numel() for p in build_on_meta(get_spec(name)).parameters())

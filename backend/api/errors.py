@@ -26,6 +26,8 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.UnknownModelError: 404,
     errors.InvalidParameterError: 422,
     errors.InputSizeError: 422,
+    errors.InvalidArchitectureError: 422,
+    errors.RequestTooLargeError: 413,
     errors.NotAClassifierError: 422,
     errors.ExportBusyError: 503,
     errors.ImageTooLargeError: 413,

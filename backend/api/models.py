@@ -9,12 +9,14 @@ from backend.analysis.summary import ModelSummary
 from backend.api.deps import SummariesDep, WeightsDep
 from backend.api.params import Freeze, Size, summary_params
 from backend.api.schemas import NOT_FOUND, ModelInfo, PaperInfo, error
-from backend.zoo import ModelSpec, all_specs, get_spec
+from backend.architectures import spec_of
+from backend.zoo import ModelSpec, all_specs, get_spec, model_names
 
 router = APIRouter(prefix="/models", tags=["models"])
 
 
 def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
+    custom = spec.name not in model_names()
     return ModelInfo(
         name=spec.name,
         title=spec.title,
@@ -27,6 +29,8 @@ def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
         description=spec.description.get(lang, spec.description["en"]),
         descriptions=dict(spec.description),
         paper=PaperInfo(**vars(spec.paper)),
+        custom=custom,
+        architecture=spec_of(spec.name),
     )
 
 

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from backend.api.architectures import SPEC_COMPONENTS
 from backend.api.schemas import ErrorResponse
 from backend.api.uploads import UPLOAD_SCHEMAS
 
@@ -34,6 +35,7 @@ def install_openapi(app: FastAPI) -> None:
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas[ERROR] = ErrorResponse.model_json_schema()
         schemas.update(UPLOAD_SCHEMAS)
+        schemas.update(SPEC_COMPONENTS)  # POST /architectures' body (a discriminated union)
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
         for path_item in schema.get("paths", {}).values():

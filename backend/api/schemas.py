@@ -65,6 +65,12 @@ class ModelInfo(BaseModel):
     descriptions: dict[str, str]
     paper: PaperInfo
     labels: list[str] | None = None
+    custom: bool = Field(default=False, description="A network from POST /architectures.")
+    architecture: dict[str, Any] | None = Field(
+        default=None,
+        description="The editor's spec of this network (custom ones, and the zoo models the "
+        "editor can express); POST it, changed, to /architectures.",
+    )
 
 
 class PublishedWeights(BaseModel):

@@ -72,4 +72,34 @@ TEXT: dict[str, str] = {
         "derivative is 1 wherever it is active, so with weights scaled for it (Kaiming) "
         "the gradient keeps its size — one reason ReLU replaced sigmoid and tanh."
     ),
+    # Custom networks from the architecture editor (POST /architectures).
+    "custom.vgg": (
+        "A custom VGG made in the editor ({convs} conv, {pools} pool{bn}, "
+        "{activation}, {shape} input, {classes} classes). Its weights are "
+        "random: it has never been trained, so its predictions mean nothing "
+        "yet."
+    ),
+    "custom.resnet": (
+        "A custom ResNet made in the editor ({blocks} blocks per stage, "
+        "{activation}, {shape} input, {classes} classes). Its weights are "
+        "random: it has never been trained, so its predictions mean nothing "
+        "yet."
+    ),
+    "custom.resnet_plain": (
+        "A custom plain ResNet made in the editor ({blocks} blocks per stage, "
+        "no skip connections, {activation}, {shape} input, {classes} classes). "
+        "Its weights are random: it has never been trained, so its predictions "
+        "mean nothing yet."
+    ),
+    "custom.simplecnn": (
+        "A custom SimpleCNN made in the editor ({stages} conv stages, "
+        "{activation}, {shape} input, {classes} classes). Its weights are "
+        "random: it has never been trained, so its predictions mean nothing "
+        "yet."
+    ),
+    "custom.alexnet": (
+        "A custom AlexNet made in the editor ({widths} channels, {activation}, "
+        "{shape} input, {classes} classes). Its weights are random: it has "
+        "never been trained, so its predictions mean nothing yet."
+    ),
 }

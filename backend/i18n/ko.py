@@ -71,4 +71,30 @@ TEXT: dict[str, str] = {
         " 심각했음). ReLU는 활성 구간에서 미분값이 1이라 그에 맞춘 가중치(Kaiming "
         "초기화)와 함께 기울기 크기가 유지됨."
     ),
+    # Custom networks from the architecture editor (POST /architectures).
+    "custom.vgg": (
+        "에디터에서 만든 사용자 정의 VGG (합성곱 {convs}개, 풀링 "
+        "{pools}개{bn}, {activation}, 입력 {shape}, 클래스 "
+        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+    ),
+    "custom.resnet": (
+        "에디터에서 만든 사용자 정의 ResNet (단계별 블록 {blocks}, "
+        "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+    ),
+    "custom.resnet_plain": (
+        "에디터에서 만든 사용자 정의 plain ResNet (단계별 블록 {blocks}, "
+        "skip connection 없음, {activation}, 입력 {shape}, 클래스 "
+        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+    ),
+    "custom.simplecnn": (
+        "에디터에서 만든 사용자 정의 SimpleCNN (합성곱 단계 {stages}개, "
+        "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+    ),
+    "custom.alexnet": (
+        "에디터에서 만든 사용자 정의 AlexNet (채널 {widths}, "
+        "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+    ),
 }

@@ -34,6 +34,7 @@ from torch import Tensor
 
 from backend.exports.onnx import onnx_bytes
 from backend.serving.runtime import LoadedModel
+from backend.zoo import model_names
 
 log = logging.getLogger(__name__)
 
@@ -126,22 +127,23 @@ class OnnxSessions:
             if hit is not None:
                 self._ready.move_to_end(key)
                 return hit
-            if key in self._building or key in self._failed:
+            # One build at a time and none queued behind it: a queued build would hold its
+            # model's weights until its turn. The next request for the key tries again.
+            if self._building or key in self._failed:
                 return None
             self._building[key] = self._builder.submit(self._build, key, loaded, shape)
         return None
 
     def wait(self, loaded: LoadedModel, shape: tuple[int, ...]) -> OnnxSession:
         """Blocks until the session is ready (start-up warm-up, tests, benchmarks)."""
-        if (hit := self.get(loaded, shape)) is not None:
-            return hit
-        with self._lock:
-            future = self._building.get(self.key(loaded, shape))
-        if future is not None:
-            future.result()
-        hit = self.get(loaded, shape)
-        if hit is None:
-            raise RuntimeError(f"no ONNX Runtime session for {loaded.spec.name} {shape}")
+        key = self.key(loaded, shape)
+        while (hit := self.get(loaded, shape)) is None:
+            with self._lock:
+                if key in self._failed:
+                    raise RuntimeError(f"no ONNX Runtime session for {loaded.spec.name} {shape}")
+                building = list(self._building.values())
+            for future in building:  # this key's build, or the one it waits behind
+                future.result()
         return hit
 
     def _build(self, key: Hashable, loaded: LoadedModel, shape: tuple[int, ...]) -> None:
@@ -200,7 +202,9 @@ class Engines:
     def logits(self, loaded: LoadedModel, batch: Tensor) -> tuple[Tensor, str]:
         """(logits, engine that ran). ONNX Runtime once its session for this model, input
         shape and weights is ready; eager PyTorch before that and for models set to eager."""
-        if self.choice.for_model(loaded.spec.name) == ONNXRUNTIME and batch.shape[0] == 1:
+        # Zoo models only: every custom network (issue 13's names) would cost an export.
+        zoo = loaded.spec.name in model_names()
+        if zoo and self.choice.for_model(loaded.spec.name) == ONNXRUNTIME and batch.shape[0] == 1:
             session = self.sessions.get(loaded, tuple(batch.shape[1:]))
             if session is not None:
                 return session(batch), ONNXRUNTIME

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
 import torch
 from PIL import Image
@@ -18,7 +18,7 @@ from backend.serving.images import ImageLimits, decode_image
 from backend.serving.preprocess import Preprocess, draft_size_for, preprocess_for, to_preview
 from backend.serving.runtime import LoadedModel, ModelRuntime, require_classifier
 from backend.zoo import ModelSpec, get_spec
-from backend.zoo.datasets import DATASETS
+from backend.zoo.datasets import Dataset
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +54,9 @@ def check_top_k(spec: ModelSpec, top_k: int) -> None:
         )
 
 
-@cache
-def _preprocess(dataset_name: str) -> Preprocess:
-    return preprocess_for(DATASETS[dataset_name])
+@lru_cache(maxsize=64)  # keyed by the whole Dataset: custom networks bring their own sizes
+def _preprocess(dataset: Dataset) -> Preprocess:
+    return preprocess_for(dataset)
 
 
 def classify(
@@ -90,7 +90,7 @@ def model_input(
     start = time.perf_counter()
     image = decode_image(data, limits, draft_size=draft_size_for(spec.dataset))
     decoded = time.perf_counter()
-    tensor = _preprocess(spec.dataset.name)(image)  # (C, H, W)
+    tensor = _preprocess(spec.dataset)(image)  # (C, H, W)
     if timings_ms is not None:
         timings_ms["decode"] = round((decoded - start) * 1e3, 3)
         timings_ms["preprocess"] = round((time.perf_counter() - decoded) * 1e3, 3)

@@ -97,9 +97,13 @@ def mnist_digit(image: Image.Image) -> Tensor:
 
 def _mnist(dataset: Dataset) -> Preprocess:
     normalize = v2.Normalize(dataset.mean, dataset.std)
+    side = tuple(dataset.input_shape[1:])
 
     def preprocess(image: Image.Image) -> Tensor:
-        return normalize(mnist_digit(image)[None])  # (1, 28, 28)
+        digit = mnist_digit(image)[None]  # (1, 28, 28)
+        if side != (MNIST_SIDE, MNIST_SIDE):  # a custom network's size: MNIST's digit, scaled
+            digit = TF.resize(digit, list(side), antialias=True)
+        return normalize(digit)
 
     return preprocess
 
@@ -126,18 +130,24 @@ def preprocess_for(dataset: Dataset) -> Preprocess:
     """The preprocessing of a dataset's models (a new callable; cheap to make)."""
     if dataset.name == "mnist":
         return _mnist(dataset)
+    _, h, w = dataset.input_shape  # the zoo's: 32×32, 224×224; a custom network's own
     if dataset.name == "cifar10":
-        return _rgb([v2.Resize((32, 32), antialias=True)], dataset)  # (3, 32, 32)
+        return _rgb([v2.Resize((h, w), antialias=True)], dataset)  # (3, 32, 32)
     if dataset.name == "imagenet":
-        crops = [v2.Resize(256, antialias=True), v2.CenterCrop(224)]
-        return _rgb(crops, dataset)  # (3, 224, 224)
+        crops = [v2.Resize(round(min(h, w) * 256 / 224), antialias=True), v2.CenterCrop((h, w))]
+        return _rgb(crops, dataset)  # (3, 224, 224): shorter side 256, then the centre
     raise KeyError(f"no preprocessing for dataset {dataset.name!r}")
 
 
 def draft_size_for(dataset: Dataset) -> int:
     """A shorter side JPEGs may be decoded down to (Pillow's draft) without losing detail this
     dataset's preprocessing keeps."""
-    return {"mnist": MNIST_WORKING_SIDE, "cifar10": 64}.get(dataset.name, 256)
+    side = max(dataset.input_shape[1:])
+    if dataset.name == "mnist":
+        return MNIST_WORKING_SIDE
+    if dataset.name == "cifar10":
+        return max(64, 2 * side)
+    return max(256, round(side * 256 / 224))
 
 
 def to_preview(tensor: Tensor, dataset: Dataset) -> Image.Image:

@@ -37,7 +37,7 @@ from torch import nn
 
 from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
 from backend.serving.weights import Checkpoint, CheckpointError, WeightStore, read_state_dict
-from backend.zoo import ModelSpec, get_spec
+from backend.zoo import ModelSpec, get_spec, model_names
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -228,12 +228,15 @@ class ModelRuntime:
         )
 
     def _build_random(self, spec: ModelSpec) -> LoadedModel:
-        module = self._random_from_file(spec) if self.random_weights_dir else None
+        # Zoo models only: custom networks (issue 13) are unbounded in number, and each file
+        # would stay on disk.
+        cached = self.random_weights_dir is not None and spec.name in model_names()
+        module = self._random_from_file(spec) if cached else None
         if module is None:
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(RANDOM_INIT_SEED)
                 module = spec.build()
-            if self.random_weights_dir:
+            if cached:
                 self._save_random(spec, module)
         module = module.to(self.device).eval()
         log.info("runtime: built %s with random weights on %s", spec.name, self.device)

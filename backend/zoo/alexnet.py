@@ -5,35 +5,60 @@ Because the classifier takes exactly 256×6×6 features, only inputs whose last 
 yields 6×6 work (223–254 px); the summary API computes and reports that range.
 """
 
+from collections.abc import Sequence
+
 import torch
 from torch import Tensor, nn
 
+from backend.zoo.activations import activation_module
+
+
+def alexnet_feature_side(input_size: int) -> int:
+    """Side of the last max-pool's output: 224 -> 55 -> 27 -> 13 -> 6."""
+    side = (input_size + 2 * 2 - 11) // 4 + 1  # conv1, 11×11 stride 4 padding 2
+    for _ in range(3):  # three 3×3 max-pools with stride 2 (the convs between keep the size)
+        side = (side - 3) // 2 + 1
+    return side
+
 
 class AlexNet(nn.Module):
-    def __init__(self, num_classes: int = 1000) -> None:
+    def __init__(
+        self,
+        num_classes: int = 1000,
+        *,
+        widths: Sequence[int] = (96, 256, 384, 384, 256),  # conv1 ... conv5
+        groups: Sequence[int] = (1, 1, 1),  # of conv2, conv4, conv5 (2: the two-GPU split)
+        in_channels: int = 3,
+        input_size: int = 224,  # the classifier takes exactly what this size leaves (6×6)
+        activation: str = "relu",
+    ) -> None:
         super().__init__()
+        c1, c2, c3, c4, c5 = widths
+        g2, g4, g5 = groups
+        act = activation_module
         self.features = nn.Sequential(
-            nn.Conv2d(3, 96, kernel_size=11, stride=4, padding=2),  # (224 -> 55)
-            nn.ReLU(inplace=True),
+            nn.Conv2d(in_channels, c1, kernel_size=11, stride=4, padding=2),  # (224 -> 55)
+            act(activation),
             nn.MaxPool2d(kernel_size=3, stride=2),  # (55 -> 27)
-            nn.Conv2d(96, 256, kernel_size=5, padding=2),  # (27 -> 27)
-            nn.ReLU(inplace=True),
+            nn.Conv2d(c1, c2, kernel_size=5, padding=2, groups=g2),  # (27 -> 27)
+            act(activation),
             nn.MaxPool2d(kernel_size=3, stride=2),  # (27 -> 13)
-            nn.Conv2d(256, 384, kernel_size=3, padding=1),  # (13 -> 13)
-            nn.ReLU(inplace=True),
-            nn.Conv2d(384, 384, kernel_size=3, padding=1),  # (13 -> 13)
-            nn.ReLU(inplace=True),
-            nn.Conv2d(384, 256, kernel_size=3, padding=1),  # (13 -> 13)
-            nn.ReLU(inplace=True),
+            nn.Conv2d(c2, c3, kernel_size=3, padding=1),  # (13 -> 13)
+            act(activation),
+            nn.Conv2d(c3, c4, kernel_size=3, padding=1, groups=g4),  # (13 -> 13)
+            act(activation),
+            nn.Conv2d(c4, c5, kernel_size=3, padding=1, groups=g5),  # (13 -> 13)
+            act(activation),
             nn.MaxPool2d(kernel_size=3, stride=2),  # (13 -> 6)
         )
+        side = alexnet_feature_side(input_size)
         self.classifier = nn.Sequential(
             nn.Dropout(),
-            nn.Linear(256 * 6 * 6, 4096),
-            nn.ReLU(inplace=True),
+            nn.Linear(c5 * side * side, 4096),  # 256 * 6 * 6 = 9216 features at 224 px
+            act(activation),
             nn.Dropout(),
             nn.Linear(4096, 4096),
-            nn.ReLU(inplace=True),
+            act(activation),
             nn.Linear(4096, num_classes),
         )
 
@@ -63,11 +88,8 @@ class AlexNet2GPU(AlexNet):
     """
 
     def __init__(self, num_classes: int = 1000) -> None:
-        super().__init__(num_classes=num_classes)
         # Same positions and hyper-parameters as the seed's features; only `groups` differs.
-        self.features[3] = nn.Conv2d(96, 256, kernel_size=5, padding=2, groups=2)  # conv2
-        self.features[8] = nn.Conv2d(384, 384, kernel_size=3, padding=1, groups=2)  # conv4
-        self.features[10] = nn.Conv2d(384, 256, kernel_size=3, padding=1, groups=2)  # conv5
+        super().__init__(num_classes=num_classes, groups=(2, 2, 2))  # conv2, conv4, conv5
 
 
 def alexnet_2gpu(num_classes: int = 1000) -> AlexNet2GPU:

@@ -1,7 +1,7 @@
 """The data sets the zoo's models are made for: input shape, class labels, normalisation."""
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 CIFAR10_CLASSES = (
     "airplane",
@@ -28,7 +28,10 @@ class Dataset:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return dataset_labels(self.name)
+        """The data set's class names; a custom network with another class count (the
+        editor's) gets numbered classes instead."""
+        names = dataset_labels(self.name)
+        return names if len(names) == self.num_classes else numbered_labels(self.num_classes)
 
 
 @cache
@@ -43,6 +46,11 @@ def dataset_labels(name: str) -> tuple[str, ...]:
 
         return tuple(VGG16_Weights.IMAGENET1K_V1.meta["categories"])
     raise KeyError(name)
+
+
+@lru_cache(maxsize=16)
+def numbered_labels(count: int) -> tuple[str, ...]:
+    return tuple(f"class {i}" for i in range(count))
 
 
 MNIST = Dataset("mnist", "MNIST", (1, 28, 28), 10, (0.1307,), (0.3081,))

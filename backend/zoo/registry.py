@@ -61,6 +61,16 @@ class ModelSpec:
 
 
 _REGISTRY: dict[str, ModelSpec] = {}
+# Consulted, in order, for a name that is not registered: each returns the spec the name
+# describes or None. `backend.architectures` installs one for the editor's custom networks,
+# whose names carry their whole specification, so no server state is needed to resolve them.
+Resolver = Callable[[str], ModelSpec | None]
+_RESOLVERS: list[Resolver] = []
+
+
+def register_resolver(resolver: Resolver) -> None:
+    if resolver not in _RESOLVERS:
+        _RESOLVERS.append(resolver)
 
 
 def register(spec: ModelSpec) -> ModelSpec:
@@ -71,13 +81,20 @@ def register(spec: ModelSpec) -> ModelSpec:
 
 
 def get_spec(name: str) -> ModelSpec:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UnknownModelError(name, model_names()) from None
+    """The registered model, else the one a resolver reads from the name (a resolver may raise
+    a domain error saying why a name it recognises is not a valid network)."""
+    spec = _REGISTRY.get(name)
+    if spec is not None:
+        return spec
+    for resolver in _RESOLVERS:
+        spec = resolver(name)
+        if spec is not None:
+            return spec
+    raise UnknownModelError(name, model_names())
 
 
 def model_names() -> list[str]:
+    """The registered (zoo) models only; resolved names are not listed."""
     return list(_REGISTRY)
 
 

@@ -7,9 +7,13 @@ for the vanishing-gradient comparison; and the ImageNet ResNet-18 of the paper (
 `resnet18_imagenet`), whose published torchvision weights load into it as they are.
 """
 
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+
+from backend.zoo.activations import activation_function, activation_module
 
 
 class IdentityBlock(nn.Module):
@@ -39,8 +43,10 @@ class BasicBlock(nn.Module):
         out_channels: int,
         stride: int = 1,
         downsample: nn.Module | None = None,
+        activation: str = "relu",
     ) -> None:
         super().__init__()
+        self.act = activation_function(activation)  # F.relu in the seed; a function, no weights
         self.conv1 = nn.Conv2d(
             in_channels, out_channels, kernel_size=3, stride=stride, padding=1, bias=False
         )
@@ -53,12 +59,12 @@ class BasicBlock(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         identity = x
-        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.act(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         if self.downsample is not None:
             identity = self.downsample(x)  # 1×1 conv, stride 2: match the main path's shape
         out += identity
-        return F.relu(out)
+        return self.act(out)
 
 
 class PlainBlock(BasicBlock):
@@ -74,29 +80,49 @@ class PlainBlock(BasicBlock):
         out_channels: int,
         stride: int = 1,
         downsample: nn.Module | None = None,
+        activation: str = "relu",
     ) -> None:
-        super().__init__(in_channels, out_channels, stride, downsample=None)
+        super().__init__(in_channels, out_channels, stride, downsample=None, activation=activation)
 
     def forward(self, x: Tensor) -> Tensor:
-        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.act(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return F.relu(out)  # no "out += identity": nothing carries the input past the block
+        return self.act(out)  # no "out += identity": nothing carries the input past the block
 
 
 class ResNet(nn.Module):
-    def __init__(self, block: type[BasicBlock], layers: list[int], num_classes: int = 10) -> None:
+    def __init__(
+        self,
+        block: type[BasicBlock],
+        layers: Sequence[int],
+        num_classes: int = 10,
+        *,
+        widths: Sequence[int] = (64, 128, 256, 512),  # one per stage; the stem has widths[0]
+        stem: str = "cifar",  # or "imagenet": 7×7 conv, stride 2, then a 3×3 max-pool
+        in_channels: int = 3,
+        activation: str = "relu",
+    ) -> None:
         super().__init__()  # CIFAR10 기준
-        self.in_channels = 64
-        # CIFAR stem: 3×3 conv, stride 1, no max-pool (32x32 -> 32x32)
-        self.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        self.relu = nn.ReLU(inplace=True)
-        self.layer1 = self._make_layer(block, 64, layers[0], stride=1)
-        self.layer2 = self._make_layer(block, 128, layers[1], stride=2)
-        self.layer3 = self._make_layer(block, 256, layers[2], stride=2)
-        self.layer4 = self._make_layer(block, 512, layers[3], stride=2)
+        self.activation = activation
+        self.in_channels = widths[0]
+        if stem == "cifar":  # 3×3 conv, stride 1, no max-pool (32x32 -> 32x32)
+            self.conv1 = nn.Conv2d(
+                in_channels, widths[0], kernel_size=3, stride=1, padding=1, bias=False
+            )
+        else:  # He et al.'s ImageNet stem (224 -> 112 -> 56), torchvision's names
+            self.conv1 = nn.Conv2d(
+                in_channels, widths[0], kernel_size=7, stride=2, padding=3, bias=False
+            )
+        self.bn1 = nn.BatchNorm2d(widths[0])
+        self.relu = activation_module(activation)
+        self.maxpool = nn.MaxPool2d(3, stride=2, padding=1) if stem == "imagenet" else None
+        self.stages = len(layers)
+        for i, (width, blocks) in enumerate(zip(widths, layers, strict=True)):
+            # layer1 keeps the resolution; every later stage halves it in its first block
+            stage = self._make_layer(block, width, blocks, stride=1 if i == 0 else 2)
+            setattr(self, f"layer{i + 1}", stage)
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))  # 1x1로 축소
-        self.fc = nn.Linear(512 * block.expansion, num_classes)
+        self.fc = nn.Linear(widths[-1] * block.expansion, num_classes)
 
     def _make_layer(
         self, block: type[BasicBlock], out_channels: int, blocks: int, stride: int
@@ -113,18 +139,18 @@ class ResNet(nn.Module):
                 ),
                 nn.BatchNorm2d(out_channels * block.expansion),
             )
-        layers = [block(self.in_channels, out_channels, stride, downsample)]
+        layers = [block(self.in_channels, out_channels, stride, downsample, self.activation)]
         self.in_channels = out_channels * block.expansion
         for _ in range(1, blocks):
-            layers.append(block(self.in_channels, out_channels))
+            layers.append(block(self.in_channels, out_channels, activation=self.activation))
         return nn.Sequential(*layers)
 
     def forward(self, x: Tensor) -> Tensor:
         x = self.relu(self.bn1(self.conv1(x)))  # (B, 64, 32, 32)
-        x = self.layer1(x)  # (B, 64, 32, 32)
-        x = self.layer2(x)  # (B, 128, 16, 16)
-        x = self.layer3(x)  # (B, 256, 8, 8)
-        x = self.layer4(x)  # (B, 512, 4, 4)
+        if self.maxpool is not None:
+            x = self.maxpool(x)
+        for i in range(1, self.stages + 1):  # ResNet-18: (B, 64, 32, 32) ... (B, 512, 4, 4)
+            x = getattr(self, f"layer{i}")(x)
         x = self.avgpool(x)  # (B, 512, 1, 1)
         x = torch.flatten(x, 1)
         x = self.fc(x)
@@ -159,21 +185,8 @@ class ImageNetResNet(ResNet):
     """
 
     def __init__(self, block: type[BasicBlock], layers: list[int], num_classes: int = 1000) -> None:
-        super().__init__(block, layers, num_classes=num_classes)
         # ImageNet stem: 7×7 conv, stride 2, then a max-pool (224 -> 112 -> 56)
-        self.conv1 = nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
-        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
-
-    def forward(self, x: Tensor) -> Tensor:
-        x = self.relu(self.bn1(self.conv1(x)))  # (B, 64, 112, 112)
-        x = self.maxpool(x)  # (B, 64, 56, 56)
-        x = self.layer1(x)  # (B, 64, 56, 56)
-        x = self.layer2(x)  # (B, 128, 28, 28)
-        x = self.layer3(x)  # (B, 256, 14, 14)
-        x = self.layer4(x)  # (B, 512, 7, 7)
-        x = self.avgpool(x)  # (B, 512, 1, 1)
-        x = torch.flatten(x, 1)
-        return self.fc(x)
+        super().__init__(block, layers, num_classes=num_classes, stem="imagenet")
 
 
 def resnet18_imagenet(num_classes: int = 1000) -> ImageNetResNet:

@@ -43,6 +43,18 @@ export function getModel(name) {
   return request(`models/${encodeURIComponent(name)}`);
 }
 
+/**
+ * POST /architectures: a network in the seed's vocabulary ({family: 'vgg', cfg: [...], ...}) ->
+ * {name, spec, params, ...}; a refused spec is an ApiError whose body names the `field`.
+ */
+export function createArchitecture(spec) {
+  return request('architectures', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+}
+
 /** params: {height, width, batch_size, num_classes}; null or '' values are left out. */
 export function summaryUrl(name, params = {}) {
   const query = new URLSearchParams();

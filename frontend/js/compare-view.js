@@ -42,8 +42,14 @@ export function createCompareView({ t }) {
     return store.get().compareModels ?? [];
   }
 
+  /** The zoo, and the custom network on show (the editor's), which compares like any other. */
+  function comparable() {
+    const { models, model } = store.get();
+    return model?.custom ? [...models, model] : models;
+  }
+
   function renderPicks() {
-    const { models } = store.get();
+    const models = comparable();
     const names = new Set(chosen());
     const labels = shortTitles(models);
     ui.picks.replaceChildren(
@@ -181,12 +187,12 @@ export function createCompareView({ t }) {
     const active = state.view === 'compare';
     if ((changed.has('model') || changed.has('view') || changed.has('models')) && active && state.model && state.models.length) {
       if (!touched || !state.compareModels) {
-        const names = state.models.map((m) => m.name);
+        const names = comparable().map((m) => m.name);
         store.set({ compareModels: defaultSelection(state.model.name, names) });
         return;
       }
     }
-    if (changed.has('models') || changed.has('compareModels') || changed.has('lang')) renderPicks();
+    if (changed.has('models') || changed.has('model') || changed.has('compareModels') || changed.has('lang')) renderPicks();
     if (active && (changed.has('compareModels') || changed.has('view'))) schedule(0);
     else if (changed.has('lang')) render();
   });

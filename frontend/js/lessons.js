@@ -63,8 +63,13 @@ export function gpuComparison(model, models) {
   return { one: one.params, two: two.params, fewer: one.params - two.params, share: (one.params - two.params) / one.params };
 }
 
-/** Which lessons fit: a ResNet-family net whose blocks add nothing back is a plain twin. */
+/**
+ * Which lessons fit: a ResNet-family net whose blocks add nothing back is a plain twin. A custom
+ * network (the editor's) gets none: the family's lessons quote the zoo model's own numbers
+ * (VGG16's 224 → 7, its classifier.0's share), which the computed facts replace.
+ */
 export function lessonKey(model, summary) {
+  if (model.custom) return null;
   if (model.family === 'resnet' && summary) {
     const containers = summary.layers.filter((r) => !r.is_leaf && r.depth === 2);
     if (containers.length > 0 && !containers.some((r) => isResidualType(r.type))) return 'plain';

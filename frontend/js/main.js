@@ -14,6 +14,7 @@ import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
 import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
+import { createEditor } from './editor/index.js';
 import { createFeatureMaps } from './featuremaps.js';
 import { formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
@@ -63,6 +64,8 @@ createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
 createLens({ t, lookup: (id) => lookup(id) });
 createCompareView({ t });
 createGradientLesson({ t });
+// The architecture editor: each accepted edit becomes the page's model (and the URL's name).
+const editor = createEditor({ t, onNetwork: (name) => selectModel(name) });
 
 // ---------------------------------------------------------------- lookups
 
@@ -155,13 +158,26 @@ async function loadFields(name, summary) {
   }
 }
 
-function selectModel(name) {
-  const model = store.get().models.find((m) => m.name === name);
-  if (!model) return;
+let selectToken = 0; // a model picked while another one's info was on its way wins
+
+/** Shows a model: a zoo one from the list, or a custom network (its info fetched by name). */
+async function selectModel(name) {
+  const token = ++selectToken;
+  let model = store.get().models.find((m) => m.name === name);
+  if (!model) {
+    try {
+      model = await api.getModel(name);
+    } catch (error) {
+      if (token === selectToken) store.set({ summaryError: error.detail ?? String(error) });
+      return false;
+    }
+    if (token !== selectToken) return false;
+  }
   history.replaceState(null, '', `#${name}`);
   store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
+  return true;
 }
 
 /** After weights were installed on the server: the list again, so the badges and notice say so. */
@@ -278,8 +294,12 @@ store.subscribe((state, changed) => {
   const has = (...keys) => keys.some((k) => changed.has(k));
   if (has('lang')) renderLanguage();
   if (has('models', 'model', 'lang')) renderModels();
+  if (has('model')) editor.modelChanged(state.model);
+  if (has('lang')) editor.retranslate();
+  if (has('summary')) editor.summaryChanged(state.summary);
   if (has('model', 'lang')) {
     renderHead(state.model, { t, lang: state.lang });
+    $('edit-copy').hidden = !state.model?.architecture;
     predictPanel.setModel(state.model, state.models);
     if (changed.has('lang')) predictPanel.retranslate();
     if (changed.has('model')) weightsOffer.setModel(state.model);
@@ -306,6 +326,9 @@ store.subscribe((state, changed) => {
 $('lang-toggle').addEventListener('click', () => {
   store.set({ lang: setLanguage(getLanguage() === 'en' ? 'ko' : 'en') });
 });
+
+$('edit-copy').addEventListener('click', () => editor.openCopy(store.get().model, store.get().models));
+$('editor-close').addEventListener('click', () => editor.close());
 
 $('ctl-reset').addEventListener('click', () => {
   const { model } = store.get();
@@ -371,7 +394,18 @@ async function start() {
     const models = await api.listModels();
     store.set({ models });
     const wanted = decodeURIComponent(location.hash.slice(1));
-    selectModel(models.some((m) => m.name === wanted) ? wanted : models[0].name);
+    // A custom network's name holds the whole network: the link opens it, editor and all.
+    const shown = wanted && (await selectModel(wanted));
+    if (shown && store.get().model?.custom) editor.openCopy(store.get().model, store.get().models);
+    if (!shown) {
+      const linkError = store.get().summaryError; // a link to a network that is not valid
+      await selectModel(models[0].name);
+      if (wanted && linkError) {
+        const box = $('models-error');
+        box.hidden = false;
+        box.textContent = t('models.linkError', { detail: linkError });
+      }
+    }
   } catch (error) {
     const box = $('models-error');
     box.hidden = false;

@@ -26,6 +26,9 @@ it('lessons for every family, in both languages', () => {
   for (const row of plain.layers) if (row.type === 'BasicBlock') row.type = 'PlainBlock';
   assert.equal(lessonKey(resnet, plain), 'plain');
   assert.equal(lessonKey({ family: 'vgg' }, fixture('vgg16')), 'vgg');
+  // The editor's networks: VGG16's own numbers would be wrong for them, so no family lessons.
+  assert.equal(lessonKey({ family: 'vgg', custom: true }, fixture('vgg16')), null);
+  assert.equal(lessonKey({ family: 'resnet', custom: true }, plain), null);
   for (const [key, text] of Object.entries(LESSONS)) {
     assert.equal(text.en.length, text.ko.length, `${key}: as many Korean lessons as English`);
     assert.ok(text.ko.every((line) => /[가-힣]/.test(line)), `${key}: Korean text is Korean`);
