@@ -71,8 +71,8 @@ class Settings(BaseSettings):
     # Runtime measured 0.5-0.95x eager's time here at one thread (bench/RESULTS.md); its session
     # is built in the background after a model's first request, which eager answers.
     inference_engine: str = "onnxruntime"
-    # Files made once and reused by later starts: the seeded random weights of untrained models
-    # (memory-mapped when loaded) and ONNX graphs for the ONNX Runtime engine. Empty: none kept.
+    # Files made once and reused by later starts: the seeded random weights of untrained zoo
+    # models (memory-mapped when loaded). Empty: none kept.
     cache_dir: Path | None = PROJECT_ROOT / ".cache"
     # Static files of the page: gzip-compressed on the wire (when the browser accepts it) and
     # revalidated with ETag / Last-Modified (304 when unchanged).

@@ -152,6 +152,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-first", action="store_true", help="no first-request part")
     args = parser.parse_args()
+    text, rows = run(args.quick, args.skip_first)
+    print(text)
+    print(table(["target", "goal", "measured", "met"], rows))
+
+
+Target = tuple[str, str, str, str]  # target, goal, measured, "yes" / "**no**"
+
+
+def run(quick: bool = False, skip_first: bool = False) -> tuple[str, list[Target]]:
     settings = Settings()
     jpeg = test_jpegs()["224×224 JPEG"]
     began, load_before = time.perf_counter(), os.getloadavg()[0]
@@ -162,12 +171,49 @@ def main() -> None:
             print("waiting for the ONNX Runtime sessions...", flush=True)
             wait_for_sessions(new.base_url, jpeg, MODELS)
             print("latency...", flush=True)
-            cases = latency(urls, jpeg, settings, args.quick)
+            cases = latency(urls, jpeg, settings, quick)
             print("throughput...", flush=True)
-            loads = throughput(urls, jpeg, args.quick)
+            loads = throughput(urls, jpeg, quick)
         print(report(cases, loads, {}, began, load_before), flush=True)  # kept if later fails
-        firsts = {} if args.skip_first else first_requests(jpeg, Path(tmp))
-    print(report(cases, loads, firsts, began, load_before))
+        firsts = {} if skip_first else first_requests(jpeg, Path(tmp))
+    return report(cases, loads, firsts, began, load_before), targets(cases, loads, firsts)
+
+
+def targets(
+    cases: list[Latency],
+    loads: dict[str, dict[int, LoadResult]],
+    firsts: dict[str, dict[str, float]],
+) -> list[Target]:
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    threads = torch.get_num_threads()
+    rows: list[Target] = []
+    for c in cases:
+        same, default = median(c.new) / median(c.raw_1), median(c.new) / median(c.raw_default)
+        rows.append((
+            f"predict {c.model} (HTTP p50, engine {','.join(sorted(c.engines))}) ÷ eager "
+            "model(x) p50 at 1 thread", "≤ 0.90", f"{same:.2f}", met(same <= 0.90)
+        ))  # fmt: skip
+        rows.append((
+            f"predict {c.model}, lone request ÷ eager at PyTorch's {threads} threads",
+            "≤ 1.00", f"{default:.2f}", met(default <= 1.00),
+        ))  # fmt: skip
+    new, today = loads["new"][16].ok_per_s, loads["today"][16].ok_per_s
+    rows.append((
+        f"16-client throughput ({LOAD_MODEL}), new defaults ÷ today's configuration",
+        "≥ 1.3×", f"{new / today:.2f}× ({new:.1f} vs {today:.1f} req/s)", met(new >= 1.3 * today),
+    ))  # fmt: skip
+    if "vgg16" in firsts:
+        row = firsts["vgg16"]
+        for label in ("new, cached", "new, empty cache"):
+            ratio = row[label] / row["warm (onnxruntime)"]
+            rows.append((
+                f"first vgg16 request after start ({label}) ÷ a warm one",
+                "≤ 3×", f"{ratio:.1f}× ({row[label]:.0f} vs {row['warm (onnxruntime)']:.0f} ms)",
+                met(ratio <= 3),
+            ))  # fmt: skip
+    return rows
 
 
 def report(

@@ -13,9 +13,10 @@ import statistics
 import time
 from dataclasses import dataclass
 
+import httpx
 import torch
 
-from backend.config import Settings
+from backend.config import Settings, parse_engines
 from backend.serving.images import ImageLimits, decode_image
 from backend.serving.preprocess import draft_size_for, preprocess_for
 from backend.serving.runtime import ModelRuntime
@@ -23,6 +24,7 @@ from backend.serving.weights import WeightStore
 from backend.zoo import all_specs, get_spec
 from bench.images import test_jpegs
 from bench.load import Connection, predict_request
+from bench.server import wait_until
 from bench.stats import median, percentile, table
 
 MODELS = ("simplecnn", "alexnet", "vgg16", "resnet18")
@@ -105,6 +107,12 @@ def measure(
     server_threads = settings.torch_threads or default_threads
     case = PredictCase(name, image_name, [], [], [], {})
     asyncio.run(_http_calls(base_url, raw, 2))  # loaded and warm before timing
+    default_engine, per_model = parse_engines(settings.inference_engine)
+    if per_model.get(name, default_engine) == "onnxruntime":  # its session ready before timing
+        wait_until(
+            lambda: name in httpx.get(f"{base_url}/health", timeout=10).json()["engines"],
+            f"the ONNX Runtime session of {name}", seconds=900, interval=1.0,
+        )  # fmt: skip
     all_timings: list[dict] = []
     for _ in range(rounds):
         case.raw_server_threads_ms += time_forward(model, x, server_threads, per_round)

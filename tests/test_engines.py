@@ -214,3 +214,20 @@ def test_custom_networks_run_eager_and_leave_no_files(tmp_path):
             assert reply.json()["engine"] == EAGER
         assert client.get("/health").json()["engines"] == {}
     assert not list((tmp_path / "cache").glob("**/*.pt"))
+
+
+def test_a_gpu_without_the_cuda_provider_stays_on_eager(monkeypatch):
+    monkeypatch.setattr("onnxruntime.get_available_providers", lambda: ["CPUExecutionProvider"])
+    on_gpu = Engines(EngineChoice(ONNXRUNTIME, {}), OnnxSessions(torch.device("cuda:0"), 1, 1))
+    on_cpu = Engines(EngineChoice(ONNXRUNTIME, {}), OnnxSessions(torch.device("cpu"), 1, 1))
+    assert not on_gpu.onnx_usable and on_cpu.onnx_usable
+    monkeypatch.setattr(
+        "onnxruntime.get_available_providers",
+        lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"],
+    )
+    with_cuda = Engines(EngineChoice(ONNXRUNTIME, {}), OnnxSessions(torch.device("cuda:0"), 1, 1))
+    assert with_cuda.onnx_usable
+    assert providers_for(torch.device("cuda:0")) == [
+        "CUDAExecutionProvider",
+        "CPUExecutionProvider",
+    ]

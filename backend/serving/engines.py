@@ -198,13 +198,19 @@ class Engines:
     def __init__(self, choice: EngineChoice, sessions: OnnxSessions) -> None:
         self.choice = choice
         self.sessions = sessions
+        # On a GPU without onnxruntime's CUDA provider, ONNX Runtime would run on the CPU:
+        # slower than eager on the GPU, so eager it is.
+        self.onnx_usable = providers_for(sessions.device)[0] != "CPUExecutionProvider" or (
+            sessions.device.type == "cpu"
+        )
 
     def logits(self, loaded: LoadedModel, batch: Tensor) -> tuple[Tensor, str]:
         """(logits, engine that ran). ONNX Runtime once its session for this model, input
         shape and weights is ready; eager PyTorch before that and for models set to eager."""
         # Zoo models only: every custom network (issue 13's names) would cost an export.
         zoo = loaded.spec.name in model_names()
-        if zoo and self.choice.for_model(loaded.spec.name) == ONNXRUNTIME and batch.shape[0] == 1:
+        wanted = self.choice.for_model(loaded.spec.name) == ONNXRUNTIME and self.onnx_usable
+        if zoo and wanted and batch.shape[0] == 1:
             session = self.sessions.get(loaded, tuple(batch.shape[1:]))
             if session is not None:
                 return session(batch), ONNXRUNTIME
