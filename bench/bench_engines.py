@@ -38,14 +38,15 @@ NEW = {"INFERENCE_ENGINE": "onnxruntime", "MAX_LOADED_MODELS": "3"}
 
 
 def wait_for_sessions(base_url: str, jpeg: bytes, models: tuple[str, ...]) -> None:
-    """Sends each model one request (which starts its session's build), then waits until
-    /health lists every session as ready."""
-    for name in models:
-        asyncio.run(_http_calls(base_url, predict_request(base_url, name, jpeg), 1))
+    """Sends each model without a ready session a request (which starts its session's build
+    when no other build runs: one at a time, none queued) until /health lists them all."""
 
     def ready() -> bool:
         engines = httpx.get(f"{base_url}/health", timeout=10).json()["engines"]
-        return all(name in engines for name in models)
+        missing = [name for name in models if name not in engines]
+        for name in missing:
+            asyncio.run(_http_calls(base_url, predict_request(base_url, name, jpeg), 1))
+        return not missing
 
     wait_until(ready, "the ONNX Runtime sessions", seconds=900, interval=1.0)
 

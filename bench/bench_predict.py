@@ -13,7 +13,6 @@ import statistics
 import time
 from dataclasses import dataclass
 
-import httpx
 import torch
 
 from backend.config import Settings, parse_engines
@@ -24,7 +23,6 @@ from backend.serving.weights import WeightStore
 from backend.zoo import all_specs, get_spec
 from bench.images import test_jpegs
 from bench.load import Connection, predict_request
-from bench.server import wait_until
 from bench.stats import median, percentile, table
 
 MODELS = ("simplecnn", "alexnet", "vgg16", "resnet18")
@@ -109,10 +107,9 @@ def measure(
     asyncio.run(_http_calls(base_url, raw, 2))  # loaded and warm before timing
     default_engine, per_model = parse_engines(settings.inference_engine)
     if per_model.get(name, default_engine) == "onnxruntime":  # its session ready before timing
-        wait_until(
-            lambda: name in httpx.get(f"{base_url}/health", timeout=10).json()["engines"],
-            f"the ONNX Runtime session of {name}", seconds=900, interval=1.0,
-        )  # fmt: skip
+        from bench.bench_engines import wait_for_sessions  # (it imports this module)
+
+        wait_for_sessions(base_url, jpeg, (name,))
     all_timings: list[dict] = []
     for _ in range(rounds):
         case.raw_server_threads_ms += time_forward(model, x, server_threads, per_round)
