@@ -119,8 +119,11 @@ class OnnxSessions:
         # random weights, the same on every build.
         return (loaded.spec.name, tuple(shape), loaded.checkpoint)
 
-    def get(self, loaded: LoadedModel, shape: tuple[int, ...]) -> OnnxSession | None:
-        """The ready session, or None (a build is started if none is running or failed)."""
+    def get(
+        self, loaded: LoadedModel, shape: tuple[int, ...], start: bool = True
+    ) -> OnnxSession | None:
+        """The ready session, or None (with `start`, a build is started if none is running
+        and this key's has not failed)."""
         key = self.key(loaded, shape)
         with self._lock:
             hit = self._ready.get(key)
@@ -129,7 +132,7 @@ class OnnxSessions:
                 return hit
             # One build at a time and none queued behind it: a queued build would hold its
             # model's weights until its turn. The next request for the key tries again.
-            if self._building or key in self._failed:
+            if not start or self._building or key in self._failed:
                 return None
             self._building[key] = self._builder.submit(self._build, key, loaded, shape)
         return None
@@ -210,11 +213,16 @@ class Engines:
         # Zoo models only: every custom network (issue 13's names) would cost an export.
         zoo = loaded.spec.name in model_names()
         wanted = self.choice.for_model(loaded.spec.name) == ONNXRUNTIME and self.onnx_usable
-        if zoo and wanted and batch.shape[0] == 1:
-            session = self.sessions.get(loaded, tuple(batch.shape[1:]))
-            if session is not None:
-                return session(batch), ONNXRUNTIME
-        return eager_logits(loaded, batch), EAGER
+        if not (zoo and wanted and batch.shape[0] == 1):
+            return eager_logits(loaded, batch), EAGER
+        shape = tuple(batch.shape[1:])
+        session = self.sessions.get(loaded, shape, start=False)
+        if session is not None:
+            return session(batch), ONNXRUNTIME
+        logits = eager_logits(loaded, batch)
+        # The build starts after this forward, not during it: the two would share the cores.
+        self.sessions.get(loaded, shape)
+        return logits, EAGER
 
     def close(self) -> None:
         self.sessions.close()
