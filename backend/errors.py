@@ -1,21 +1,38 @@
 """Domain errors. The HTTP layer maps each class to a status in one place (api/errors.py)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 
 class ExplorerError(Exception):
-    """A mistake in what a client asked for; `detail` is one sentence a person can act on."""
+    """A mistake in what a client asked for; `detail` is one sentence a person can act on.
 
-    def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    `detail` is English, or the sentence in several languages ({"en": ..., "ko": ...}, as
+    backend.i18n.bilingual makes it): the HTTP layer answers in the client's language.
+    `field` names the request parameter at fault; `fields` lists every one (both height and
+    width when both are out of range) and is filled from `field` when only that is given.
+    """
+
+    def __init__(self, detail: str | Mapping[str, str], **extra: Any) -> None:
+        texts = {"en": detail} if isinstance(detail, str) else dict(detail)
+        super().__init__(texts["en"])
+        self.detail = texts["en"]
+        self.texts = texts
+        if "field" in extra and "fields" not in extra:
+            extra["fields"] = [extra["field"]]
+        elif "fields" in extra and "field" not in extra:
+            extra["field"] = extra["fields"][0]
         self.extra = extra
 
 
 class UnknownModelError(ExplorerError):
     def __init__(self, name: str, known: list[str]) -> None:
+        listed = ", ".join(known)
         super().__init__(
-            f"Unknown model {name!r}; available models: {', '.join(known)}.",
+            {
+                "en": f"Unknown model {name!r}; available models: {listed}.",
+                "ko": f"{name!r} 모델은 없습니다. 있는 모델: {listed}.",
+            },
             available=known,
         )
 

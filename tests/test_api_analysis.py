@@ -104,7 +104,7 @@ def test_gradient_lessons(client: TestClient) -> None:
     [
         ("/gradients/skip_connections?depth=50", "depth must be one of 18, 34"),
         ("/gradients/skip_connections?batchnorm=train", "batchnorm"),
-        ("/gradients/activations?depth=1", "depth: Input should be greater than or equal to 2"),
+        ("/gradients/activations?depth=1", "depth must be at least 2; got 1."),
         ("/gradients/activations?depth=ten", "depth"),
     ],
 )

@@ -85,16 +85,16 @@ def test_simplecnn_56_warns(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "needle"),
     [
-        ("height=0", "greater than or equal to 1"),
-        ("width=-4", "greater than or equal to 1"),
-        ("height=1.5", "valid integer"),
-        ("height=abc", "valid integer"),
+        ("height=0", "height must be at least 1; got 0."),
+        ("width=-4", "width must be at least 1; got -4."),
+        ("height=1.5", "height must be a whole number; got 1.5."),
+        ("height=abc", "height must be a whole number; got abc."),
         ("height=100000", "height must be between 1 and 4096"),
-        ("batch_size=0", "greater than or equal to 1"),
+        ("batch_size=0", "batch_size must be at least 1; got 0."),
         ("batch_size=5000", "batch_size must be between 1 and 1024"),
-        ("num_classes=0", "greater than or equal to 1"),
+        ("num_classes=0", "num_classes must be at least 1; got 0."),
         ("num_classes=10000000", "num_classes must be between 1 and 100000"),
-        ("depth=0", "greater than or equal to 1"),
+        ("depth=0", "depth must be at least 1; got 0."),
         ("height=" + "9" * 40, "height must be between 1 and 4096"),
     ],
 )

@@ -124,3 +124,30 @@ def test_bad_requests(summaries: SummaryService) -> None:
         compare(["vgg16", "resnet18"], 5000, summaries)
     with pytest.raises(UnknownModelError, match="Unknown model 'vgg17'"):
         compare(["vgg16", "vgg17"], None, summaries)
+
+
+def test_own_sizes_on_request_and_upscaling_said_loudly() -> None:
+    from fastapi.testclient import TestClient
+
+    from backend.main import create_app
+
+    with TestClient(create_app()) as client:
+        common = client.get("/compare", params={"models": "alexnet,vgg16,resnet18"}).json()
+        own = client.get("/compare", params={"models": "alexnet,vgg16,resnet18", "sizes": "own"})
+    assert own.status_code == 200
+    body = own.json()
+    assert body["common_size"] is None and body["note"] is None
+    by_name = {m["name"]: m for m in body["models"]}
+    assert by_name["resnet18"]["input_size"] == 32
+    assert by_name["resnet18"]["mult_adds"] == 555_432_330
+    assert not any(m["upscaled"] for m in body["models"])
+    # The automatic common size puts CIFAR's ResNet-18 at 224 px: flagged, with both costs.
+    scaled = {m["name"]: m for m in common["models"]}["resnet18"]
+    assert scaled["input_size"] == 224 and scaled["upscaled"] is True
+    assert scaled["mult_adds"] == 27_215_477_130
+    assert scaled["upscale_warning"]["en"] == (
+        "ResNet-18 (CIFAR) is made for CIFAR-10's 32×32 images; shown at 224 px it costs "
+        "27.2 G mult-adds, 49× the 555.4 M it needs at its own size. No one runs it like this."
+    )
+    assert "555.4 M" in scaled["upscale_warning"]["ko"]
+    assert not {m["name"]: m for m in common["models"]}["vgg16"]["upscaled"]

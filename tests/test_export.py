@@ -78,7 +78,7 @@ def test_new_head_in_the_file_name(client: TestClient) -> None:
     [
         ("/models/alexnet/export.onnx?height=100", "AlexNet needs 223–254 px"),
         ("/models/simplecnn/export.onnx?height=56&width=56", "batch size 4"),
-        ("/models/vgg16/export.onnx?height=8", "VGG16 needs square inputs of at least 32 px"),
+        ("/models/vgg16/export.onnx?height=8", "VGG16 needs at least 32 px in height and in width"),
         ("/models/resnet18/export.onnx?height=0", "height"),
     ],
 )

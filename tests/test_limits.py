@@ -62,7 +62,7 @@ def test_multipart_refusals_are_422_with_how_to_send(small, what, request_kwargs
         ("resnet18", 11, "between 1 and 10 "),
         ("alexnet", 1001, "between 1 and 1000 "),
         ("vgg16", 10**30, "top_k"),
-        ("simplecnn", -1, "greater than or equal to 1"),
+        ("simplecnn", -1, "top_k must be at least 1; got -1."),
     ],
 )
 def test_top_k_is_capped_by_each_models_classes(small, model, top_k, words):

@@ -123,3 +123,13 @@ def test_resnet18_measured_by_backpropagation() -> None:
 def test_alexnet_measured_by_backpropagation() -> None:
     # At 254 px (its largest input) the centre unit's 195 px field fits: rows 30–224.
     assert measured_against_analytic("alexnet", 254, "features") == (195, 195)
+
+
+def test_vgg16_avgpool_at_256_px_is_where_backpropagation_finds_it() -> None:
+    # At 256 px VGG16's features end at 8×8 and the adaptive pool makes 7×7 from 2-wide
+    # windows one step apart. Served before: [4, 4, 246, 246] (the window's first unit's
+    # centre); measured: [6, 6, 249, 249], which is what the analytic field now says.
+    assert measured_against_analytic("vgg16", 256, "avgpool") == (244, 244)
+    entry = layer("vgg16", 256, "avgpool")
+    assert entry.field is not None and entry.field.exact
+    assert unit_region(entry.field, (3, 3), 256, 256) == (6, 6, 249, 249)

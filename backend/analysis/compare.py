@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from backend.analysis.shapes import SizeRange, valid_square_sizes
 from backend.analysis.summary import LayerRow, ModelSummary, SummaryParams, SummaryService
 from backend.errors import InputSizeError, InvalidParameterError
+from backend.i18n import bilingual
 from backend.zoo.registry import ModelSpec, get_spec
 
 MAX_MODELS = 8
@@ -46,6 +47,13 @@ class ComparedModel(BaseModel):
     input_size: int = Field(description="Square input side (px) these numbers are for.")
     at_common_size: bool = Field(description="False: shown at its own default size instead.")
     reason: str | None = Field(description="Why the model is not shown at the common size.")
+    upscaled: bool = Field(
+        description="Shown larger than the images of the data set it is made for (ResNet-18 "
+        "for CIFAR-10's 32 px at 224 px): its numbers describe a network nobody runs."
+    )
+    upscale_warning: dict[str, str] | None = Field(
+        description="Says so, in English and Korean, with the mult-adds at both sizes."
+    )
     valid_range: dict[str, int | None]
     input_shape: list[int]
     output_shape: list[int]
@@ -149,26 +157,62 @@ def _reason(summaries: SummaryService, spec: ModelSpec, size: int, sizes: SizeRa
     return f"{spec.title} needs {sizes.describe()}."
 
 
-def compare(names: list[str], size: int | None, summaries: SummaryService) -> Comparison:
-    """Stage tables for `names` at `size` (or at a size they share); raises for bad requests.
+def _upscale_warning(
+    spec: ModelSpec, used: int, mult_adds: int, summaries: SummaryService
+) -> dict[str, str] | None:
+    """A model drawn past the size of its data set's images, loudly, with both costs."""
+    own = spec.default_size[0]
+    if spec.dataset is None or used <= own:
+        return None
+    native = summaries.get(
+        spec, SummaryParams(batch_size=1, height=own, width=own, num_classes=None)
+    ).totals.mult_adds
+    return bilingual(
+        "compare.upscaled",
+        model=spec.title,
+        dataset=spec.dataset.title,
+        own=own,
+        size=used,
+        macs=_compact(mult_adds),
+        own_macs=_compact(native),
+        factor=f"{mult_adds / native:.0f}" if native else "?",
+    )
+
+
+def _compact(n: int) -> str:
+    for scale, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return str(n)
+
+
+def compare(
+    names: list[str], size: int | None, summaries: SummaryService, own_sizes: bool = False
+) -> Comparison:
+    """Stage tables for `names` at `size` (or at a size they share, or with `own_sizes` each
+    at its own default size); raises for bad requests.
 
     One model is allowed (its stage table alone); the point is two or more.
     """
     specs = [get_spec(n) for n in names]  # unknown names: 404 before anything else
     if not 1 <= len(names) <= MAX_MODELS:
         raise InvalidParameterError(
-            f"Give between 1 and {MAX_MODELS} model names to compare; got {len(names)}.",
-            field="models",
+            bilingual("error.compare_count", max=MAX_MODELS, n=len(names)), field="models"
         )
     if len(set(names)) != len(names):
-        raise InvalidParameterError("Each model may appear only once in models.", field="models")
+        raise InvalidParameterError(bilingual("error.compare_repeat"), field="models")
     cap = summaries.caps.max_input_size
     if size is not None and not 1 <= size <= cap:
-        raise InvalidParameterError(f"size must be between 1 and {cap}; got {size}.", field="size")
+        raise InvalidParameterError(
+            bilingual("error.compare_size", cap=cap, size=size), field="size"
+        )
     ranges = [valid_square_sizes(s.name, None, cap) for s in specs]
-    common = size if size is not None else _common_size(specs, ranges)
+    if own_sizes and size is None:
+        common = None
+    else:
+        common = size if size is not None else _common_size(specs, ranges)
     note = None
-    if common is None:
+    if common is None and not own_sizes:
         note = (
             "No square input size suits every model ("
             + "; ".join(f"{s.title}: {r.describe()}" for s, r in zip(specs, ranges, strict=True))
@@ -186,6 +230,7 @@ def compare(names: list[str], size: int | None, summaries: SummaryService) -> Co
             spec, SummaryParams(batch_size=1, height=used, width=used, num_classes=None)
         )
         stages = stages_of(spec, summary)
+        upscale = _upscale_warning(spec, used, summary.totals.mult_adds, summaries)
         models.append(
             ComparedModel(
                 name=spec.name,
@@ -194,6 +239,8 @@ def compare(names: list[str], size: int | None, summaries: SummaryService) -> Co
                 input_size=used,
                 at_common_size=fits,
                 reason=reason,
+                upscaled=upscale is not None,
+                upscale_warning=upscale,
                 valid_range={"min": sizes.min, "max": sizes.max},
                 input_shape=summary.input_shape,
                 output_shape=summary.output_shape,

@@ -14,6 +14,7 @@ batch of 8 random 32×32 images with random labels from `BATCH_SEED`, cross-entr
 numbers are therefore deterministic for a given torch build, and cached.
 """
 
+import math
 import threading
 from functools import lru_cache
 from typing import Literal
@@ -36,6 +37,10 @@ SKIP_DEPTHS = {18: ("resnet18", "plain18"), 34: ("resnet34", "plain34")}
 STACK_DEPTHS = (2, 30)  # deeper sigmoid stacks underflow float32 to exactly 0
 STACK_WIDTH = 16
 BatchNormMode = Literal["running", "batch"]
+# "default": PyTorch's reset_parameters (uniform Kaiming, a=√5); "he": He et al. 2015's normal
+# N(0, 2/fan_in) for the convolutions, the initialisation the ResNet paper used (§3.4).
+Init = Literal["default", "he"]
+CONV_INIT = {"default": "pytorch", "he": "kaiming_normal"}
 
 
 class LayerGradient(BaseModel):
@@ -133,16 +138,18 @@ def _ratio(series: list[GradientSeries]) -> float:
     return series[1].first / base if base else float("nan")
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.1e}" if x else "0 (below float32's range)"
+def _fmt(x: float) -> str | dict[str, str]:
+    return f"{x:.1e}" if x else {"en": "0 (below float32's range)", "ko": "0(float32 범위 아래)"}
 
 
 @lru_cache(maxsize=16)
-def _skip_lesson(depth: int, batchnorm: BatchNormMode) -> GradientLesson:
+def _skip_lesson(depth: int, batchnorm: BatchNormMode, init: Init = "default") -> GradientLesson:
     series = []
     for name in SKIP_DEPTHS[depth]:
         spec = get_spec(name)
-        model = initialise(materialise(build_on_meta(spec, CLASSES)), WEIGHT_SEED)
+        model = initialise(
+            materialise(build_on_meta(spec, CLASSES)), WEIGHT_SEED, conv_init=CONV_INIT[init]
+        )
         # "running": BatchNorm normalises with its initial running statistics (mean 0, var 1),
         # passing values through unchanged; "batch": with the batch's statistics, as in training.
         model.train(batchnorm == "batch")
@@ -151,10 +158,10 @@ def _skip_lesson(depth: int, batchnorm: BatchNormMode) -> GradientLesson:
     return GradientLesson(
         lesson="skip_connections",
         depth=depth,
-        setup=_setup(batchnorm, "PyTorch default (uniform Kaiming, a=√5)"),
+        setup=_setup(batchnorm, bilingual(f"gradients.init.{init}")["en"]),
         series=series,
         first_layer_ratio=ratio,
-        explanation=_skip_text(depth, ratio, series, batchnorm),
+        explanation=_skip_text(depth, ratio, series, batchnorm, init),
     )
 
 
@@ -188,33 +195,35 @@ def _setup(batchnorm: str, init: str) -> dict[str, str | int | list[int]]:
     }
 
 
-def skip_connection_lesson(depth: int, batchnorm: BatchNormMode = "running") -> GradientLesson:
+def skip_connection_lesson(
+    depth: int, batchnorm: BatchNormMode = "running", init: Init = "default"
+) -> GradientLesson:
     if depth not in SKIP_DEPTHS:
+        choices = ", ".join(map(str, SKIP_DEPTHS))
         raise InvalidParameterError(
-            f"depth must be one of {', '.join(map(str, SKIP_DEPTHS))} (ResNet-18/34 and their "
-            f"plain twins); got {depth}.",
-            field="depth",
+            bilingual("error.depth_choice", choices=choices, depth=depth), field="depth"
         )
     with _COMPUTE_LOCK:
-        return _skip_lesson(depth, batchnorm)
+        return _skip_lesson(depth, batchnorm, init)
 
 
 def activation_lesson(depth: int) -> GradientLesson:
     lo, hi = STACK_DEPTHS
     if not lo <= depth <= hi:
         raise InvalidParameterError(
-            f"depth must be between {lo} and {hi} layers; got {depth}.", field="depth"
+            bilingual("error.depth_range", lo=lo, hi=hi, depth=depth), field="depth"
         )
     with _COMPUTE_LOCK:
         return _activation_lesson(depth)
 
 
 def _skip_text(
-    depth: int, ratio: float, series: list[GradientSeries], batchnorm: BatchNormMode
+    depth: int, ratio: float, series: list[GradientSeries], batchnorm: BatchNormMode, init: Init
 ) -> dict[str, str]:
     res, plain = series
     return bilingual(
         f"gradients.skip.{batchnorm}",
+        init=bilingual(f"gradients.init.{init}"),
         depth=depth,
         ratio=_fmt(ratio),
         plain_first=_fmt(plain.first),
@@ -222,11 +231,24 @@ def _skip_text(
     )
 
 
+def per_layer_shrink(series: GradientSeries, depth: int) -> list[float]:
+    """How many times smaller each convolution's gradient is than the next one's, on the way
+    back. The first convolution (3 input channels, fewer weights) is left out where the stack
+    is deep enough, so every ratio compares layers of the same size."""
+    norms = [g.norm for g in series.layers[:depth]]
+    start = 1 if depth > 2 else 0
+    return [norms[i + 1] / norms[i] for i in range(start, depth - 1) if norms[i] > 0]
+
+
 def _activation_text(depth: int, ratio: float, series: list[GradientSeries]) -> dict[str, str]:
     relu, sigmoid = series
+    shrink = per_layer_shrink(sigmoid, depth)
     return bilingual(
         "gradients.activations",
         depth=depth,
+        shrink_min=f"{min(shrink):.1f}",
+        shrink_max=f"{max(shrink):.1f}",
+        shrink_mean=f"{math.prod(shrink) ** (1 / len(shrink)):.1f}",
         ratio=_fmt(ratio),
         sigmoid_first=_fmt(sigmoid.first),
         relu_first=_fmt(relu.first),

@@ -17,6 +17,7 @@ The rule for a window of k (dilated: d·(k−1)+1), stride s and padding p on on
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,14 +121,20 @@ def _adaptive_field(src: Field, in_hw: tuple[int, int], out_size: Any) -> Field:
         return GLOBAL
     axes, exact = [], src.exact
     for axis, (n, m) in enumerate(zip(in_hw, out, strict=True)):
-        if n % m == 0:
-            k = s = n // m
+        starts = [(i * n) // m for i in range(m)]
+        sizes = [math.ceil((i + 1) * n / m) - starts[i] for i in range(m)]
+        steps = {b - a for a, b in itertools.pairwise(starts)}
+        if len(set(sizes)) == 1 and len(steps) <= 1:
+            # Equal windows at a fixed step are an ordinary window: exact. VGG16 at 256 px
+            # pools 8×8 to 7×7 with 2-wide windows every 1 (not every 8/7).
+            k, s = sizes[0], steps.pop() if steps else sizes[0]
             axes.append(src.spatial[axis].window(k, s, 0))  # type: ignore[index]
-        else:  # uneven windows: report the widest, mark the field approximate
+        else:  # uneven windows: the widest, centred like window 0, the mean step; approximate
             exact = False
-            k = max(math.ceil((i + 1) * n / m) - (i * n) // m for i in range(m))
+            k = max(sizes)
             a = src.spatial[axis]  # type: ignore[index]
-            axes.append(AxisField(a.size + (k - 1) * a.jump, a.jump * n / m, a.start))
+            start = a.start + (sizes[0] - 1) / 2 * a.jump
+            axes.append(AxisField(a.size + (k - 1) * a.jump, a.jump * n / m, start))
     return Field((axes[0], axes[1]), exact)
 
 

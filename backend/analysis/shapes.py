@@ -9,6 +9,7 @@ from functools import lru_cache
 import torch
 from torch import nn
 
+from backend.i18n import bilingual
 from backend.zoo.registry import ModelSpec, get_spec
 
 
@@ -68,25 +69,43 @@ def probe(model: nn.Module, input_shape: tuple[int, ...]) -> ProbeResult:
 
 def explain_failure(model: nn.Module, result: ProbeResult) -> str:
     """One clause saying what the failing layer expected and what it got."""
+    return explain_failure_texts(model, result)["en"]
+
+
+def explain_failure_texts(model: nn.Module, result: ProbeResult) -> dict[str, str]:
+    """explain_failure's clause in English and Korean."""
     layer = model.get_submodule(result.failing_layer) if result.failing_layer else model
     got = result.failing_input_shape or ()
     where = f"{result.failing_layer} ({result.failing_type})"
     if isinstance(layer, nn.Linear) and got:
-        return f"{where} expects {layer.in_features} features but got {got[-1]}"
+        need, have = layer.in_features, got[-1]
+        return {
+            "en": f"{where} expects {need} features but got {have}",
+            "ko": f"{where}: 특징 {need}개를 기대하지만 {have}개를 받았습니다",
+        }
     if isinstance(layer, nn.Conv2d) and len(got) == 4:
         kh, kw = _dilated_kernel(layer)
         ph, pw = _pair(layer.padding) if not isinstance(layer.padding, str) else (0, 0)
-        return (
-            f"{where} needs at least {kh}×{kw} after padding but got "
-            f"{got[2] + 2 * ph}×{got[3] + 2 * pw}"
-        )
+        size = f"{got[2] + 2 * ph}×{got[3] + 2 * pw}"
+        return {
+            "en": f"{where} needs at least {kh}×{kw} after padding but got {size}",
+            "ko": f"{where}: 패딩 후 최소 크기 {kh}×{kw}, 받은 크기 {size}",
+        }
     if isinstance(layer, nn.MaxPool2d | nn.AvgPool2d) and len(got) == 4:
         k = _pair(layer.kernel_size)
-        return f"{where} with a {k[0]}×{k[1]} window cannot pool a {got[2]}×{got[3]} map"
+        return {
+            "en": f"{where} with a {k[0]}×{k[1]} window cannot pool a {got[2]}×{got[3]} map",
+            "ko": f"{where}: {k[0]}×{k[1]} 창으로는 {got[2]}×{got[3]} 맵을 풀링할 수 없습니다",
+        }
     if not result.failing_layer:  # an operation in the model's own forward (view, flatten...)
-        after = f" after {result.last_completed_layer}" if result.last_completed_layer else ""
-        return f"{type(model).__name__}.forward fails{after}: {result.error}"
-    return f"{where} fails: {result.error}"
+        last = result.last_completed_layer
+        after = f" after {last}" if last else ""
+        after_ko = f" {last} 다음에서" if last else ""
+        return {
+            "en": f"{type(model).__name__}.forward fails{after}: {result.error}",
+            "ko": f"{type(model).__name__}.forward가{after_ko} 실패합니다: {result.error}",
+        }
+    return {"en": f"{where} fails: {result.error}", "ko": f"{where} 실패: {result.error}"}
 
 
 def _pair(v: int | tuple[int, ...]) -> tuple[int, int]:
@@ -105,6 +124,23 @@ class SizeRange:
     min: int | None
     max: int | None  # None: no upper limit below the configured cap
     cap: int
+
+    def accepts(self, side: int) -> bool:
+        """Whether one side of this many px works (height and width are independent: every
+        network here treats them alike and each fails only through its own side)."""
+        if self.min is None or side < self.min:
+            return False
+        return self.max is None or side <= self.max
+
+    def sentence(self, model: str) -> dict[str, str]:
+        """What `model` needs, as a sentence in each language (the sides need not be equal)."""
+        if self.min is None:
+            return bilingual("error.sizes.none", model=model, cap=self.cap)
+        if self.max is None:
+            return bilingual("error.sizes.at_least", model=model, min=self.min)
+        if self.min == self.max:
+            return bilingual("error.sizes.exactly", model=model, min=self.min)
+        return bilingual("error.sizes.range", model=model, min=self.min, max=self.max)
 
     def describe(self) -> str:
         if self.min is None:

@@ -15,9 +15,15 @@ from pydantic import BaseModel, Field
 from torch import nn
 from torchinfo.layer_info import LayerInfo
 
-from backend.analysis.shapes import build_on_meta, explain_failure, probe, valid_square_sizes
+from backend.analysis.shapes import (
+    build_on_meta,
+    explain_failure_texts,
+    probe,
+    valid_square_sizes,
+)
 from backend.analysis.transfer import is_frozen
 from backend.errors import InputSizeError, InvalidParameterError, NotAClassifierError
+from backend.i18n import bilingual
 from backend.zoo.registry import ModelSpec, get_spec
 
 
@@ -172,25 +178,33 @@ def _with_container_mult_adds(rows: list[LayerRow]) -> list[LayerRow]:
 
 
 def check_params(spec: ModelSpec, params: SummaryParams, caps: "SummaryCaps") -> None:
-    for field, value, cap in (
-        ("height", params.height, caps.max_input_size),
-        ("width", params.width, caps.max_input_size),
+    cap = caps.max_input_size
+    sizes = (("height", params.height), ("width", params.width))
+    sides = [field for field, value in sizes if not 1 <= value <= cap]
+    if len(sides) == 2:  # one sentence, both fields marked
+        raise InvalidParameterError(
+            bilingual("error.range_both", cap=cap, height=params.height, width=params.width),
+            fields=sides,
+        )
+    for field, value, limit in (
+        ("height", params.height, cap),
+        ("width", params.width, cap),
         ("batch_size", params.batch_size, caps.max_batch_size),
     ):
-        if not 1 <= value <= cap:
+        if not 1 <= value <= limit:
             raise InvalidParameterError(
-                f"{field} must be between 1 and {cap}; got {value}.", field=field
+                bilingual("error.range", field=field, cap=limit, value=value), field=field
             )
     if params.num_classes is not None:
         if not spec.is_classifier:
             raise NotAClassifierError(
-                f"{spec.name} is a building block with no classifier; leave num_classes out.",
-                field="num_classes",
+                bilingual("error.not_classifier_classes", model=spec.name), field="num_classes"
             )
         if not 1 <= params.num_classes <= caps.max_num_classes:
             raise InvalidParameterError(
-                f"num_classes must be between 1 and {caps.max_num_classes}; "
-                f"got {params.num_classes}.",
+                bilingual(
+                    "error.classes_range", cap=caps.max_num_classes, value=params.num_classes
+                ),
                 field="num_classes",
             )
 
@@ -238,8 +252,14 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
             torchinfo.torchinfo.clear_cached_forward_pass()
     if stats is None:
         sizes = valid_square_sizes(spec.name, params.num_classes, caps.max_input_size)
+        failing = [s for s, v in (("height", params.height), ("width", params.width))]
         raise InputSizeError(
-            f"{explain_failure(model, result)}: {spec.title} needs {sizes.describe()}.",
+            bilingual(
+                "error.input_size",
+                failure=explain_failure_texts(model, result),
+                sizes=sizes.sentence(spec.title),
+            ),
+            fields=[s for s in failing if not sizes.accepts(getattr(params, s))] or failing,
             layer=result.failing_layer or None,
             layer_type=result.failing_type,
             valid_range={"min": sizes.min, "max": sizes.max},

@@ -162,10 +162,17 @@ def get_comparison(
         int | None,
         Query(ge=1, description="Square input side for all (default: one they all accept)."),
     ] = None,
+    sizes: Annotated[
+        Literal["common", "own"],
+        Query(
+            description="Without `size`: common (a size they all accept, possibly upscaling a "
+            "CIFAR network) or own (each model at its own input size, as the page shows them)."
+        ),
+    ] = "common",
 ) -> Comparison:
     """Models side by side by stage: spatial size, channels, parameters, mult-adds, depth."""
     names = [n.strip() for n in models.split(",") if n.strip()]
-    return compare(names, size, summaries)
+    return compare(names, size, summaries, own_sizes=sizes == "own")
 
 
 @router.get(
@@ -188,9 +195,16 @@ def get_skip_connection_gradients(
             "batch: the batch's statistics, as in training."
         ),
     ] = "running",
+    init: Annotated[
+        Literal["default", "he"],
+        Query(
+            description="default: PyTorch's initialisation (uniform Kaiming, a=√5); he: He et "
+            "al.'s normal N(0, 2/fan_in) for the convolutions, as the ResNet paper used."
+        ),
+    ] = "default",
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of ResNet-N and its plain twin, one backward pass."""
-    return skip_connection_lesson(depth, batchnorm)
+    return skip_connection_lesson(depth, batchnorm, init)
 
 
 @router.get(

@@ -19,6 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from backend import errors
+from backend.api.error_text import (
+    language_headers,
+    preferred_language,
+    validation_texts,
+)
+from backend.i18n import bilingual
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +65,6 @@ def retry_after(exc: errors.ExplorerError) -> dict[str, str] | None:
     return None
 
 
-def _validation_sentence(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
-        field = ".".join(loc) or "request"
-        got = err.get("input")
-        got_text = f" (got {got!r})" if got is not None and not isinstance(got, dict) else ""
-        parts.append(f"{field}: {err.get('msg', 'invalid value')}{got_text}")
-    return "Invalid request: " + "; ".join(parts) + "."
-
-
 def log_fields(request: Request, status: int, detail: str) -> dict[str, Any]:
     model = request.path_params.get("name") if request.path_params else None
     return {
@@ -106,8 +101,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def explorer_error(request: Request, exc: errors.ExplorerError) -> JSONResponse:
         status = _status_for(exc)
         log_request_error(request, status, exc.detail)
+        wanted = preferred_language(request)
+        lang = wanted if wanted in exc.texts else "en"
+        headers = language_headers(lang) | (retry_after(exc) or {})
         return JSONResponse(
-            {"detail": exc.detail, **exc.extra}, status_code=status, headers=retry_after(exc)
+            {"detail": exc.texts[lang], **exc.extra}, status_code=status, headers=headers
         )
 
     @app.exception_handler(RequestValidationError)
@@ -116,16 +114,21 @@ def install_error_handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
             for e in exc.errors()
         ]
-        detail = _validation_sentence(exc)
-        log_request_error(request, 422, detail)
-        return JSONResponse({"detail": detail, "errors": errs}, 422)
+        texts, fields = validation_texts(exc)
+        lang = preferred_language(request)
+        log_request_error(request, 422, texts["en"])
+        body = {"detail": texts[lang], "field": fields[0], "fields": fields, "errors": errs}
+        return JSONResponse(body, 422, headers=language_headers(lang))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        lang = preferred_language(request)
         if exc.status_code == 404 and detail == "Not Found":
-            detail = f"No such path: {request.url.path}. The API is described at /docs."
-        elif exc.status_code == 405:
+            texts = bilingual("error.not_found", path=request.url.path)
+            log_request_error(request, 404, texts["en"])
+            return JSONResponse({"detail": texts[lang]}, 404, headers=language_headers(lang))
+        if exc.status_code == 405:
             allow = (exc.headers or {}).get("Allow")
             detail = _method_not_allowed(request, allow)
         log_request_error(request, exc.status_code, detail)
@@ -143,4 +146,6 @@ def install_error_handlers(app: FastAPI) -> None:
         log_request_error(
             request, 500, f"unhandled {type(exc).__name__}", level=logging.ERROR, exc_info=exc
         )
-        return JSONResponse({"detail": INTERNAL_ERROR}, 500)
+        lang = preferred_language(request)
+        detail = bilingual("error.internal")[lang]
+        return JSONResponse({"detail": detail}, 500, headers=language_headers(lang))

@@ -10,6 +10,7 @@ from backend.api.deps import SummariesDep, WeightsDep
 from backend.api.params import Freeze, Size, summary_params
 from backend.api.schemas import NOT_FOUND, ModelInfo, PaperInfo, error
 from backend.architectures import spec_of
+from backend.i18n import LANGUAGES
 from backend.zoo import ModelSpec, all_specs, get_spec, model_names
 
 router = APIRouter(prefix="/models", tags=["models"])
@@ -20,6 +21,7 @@ def model_info(spec: ModelSpec, trained: bool, lang: str = "en") -> ModelInfo:
     return ModelInfo(
         name=spec.name,
         title=spec.title,
+        titles={code: spec.title_in(code) for code in LANGUAGES},
         family=spec.family,
         dataset=spec.dataset.name if spec.dataset else None,
         input_shape=list(spec.default_input_shape),

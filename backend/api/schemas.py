@@ -1,6 +1,6 @@
 """Response schemas of the HTTP API that are not domain types already."""
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,11 +50,17 @@ class PaperInfo(BaseModel):
     authors: str
     year: int
     url: str
+    relation: Literal["source", "tradition"] = Field(
+        default="source",
+        description="source: the paper's own network; tradition: a network in the paper's "
+        "line (SimpleCNN is the lecture notes' small CNN in LeNet's tradition, not LeNet-5).",
+    )
 
 
 class ModelInfo(BaseModel):
     name: str
     title: str
+    titles: dict[str, str] = Field(description="The title in each language (en, ko).")
     family: str
     dataset: str | None
     input_shape: list[int]

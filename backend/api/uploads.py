@@ -106,7 +106,7 @@ async def _file_from_multipart(request: Request, body: bytes) -> bytes:
             raise InvalidParameterError(
                 f"The multipart body has no file field named 'file' (fields: {found}); "
                 f"{HOW_TO_SEND}.",
-                parameter="file",
+                field="file",
             )
         return await upload.read()
     finally:

@@ -22,6 +22,7 @@ from torch import nn
 from backend.analysis.seeded_init import initialise, materialise
 from backend.analysis.shapes import build_on_meta
 from backend.errors import ExportBusyError
+from backend.i18n import bilingual
 from backend.serving.weights import WeightStore, read_state_dict
 from backend.zoo.registry import ModelSpec
 
@@ -119,10 +120,7 @@ class ExportService:
         if cached is not None:
             return cached
         if not self._turn.acquire(timeout=self.wait_s):
-            raise ExportBusyError(
-                f"Another ONNX export is still running after {self.wait_s:g} s; "
-                "try again in a minute.",
-            )
+            raise ExportBusyError(bilingual("error.export_busy", seconds=f"{self.wait_s:g}"))
         try:
             cached = self._cached(key)  # exported by the request we waited for?
             if cached is not None:

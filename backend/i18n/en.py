@@ -19,7 +19,8 @@ TEXT: dict[str, str] = {
         "transfer learning."
     ),
     "model.resnet": (
-        "Deep CNNs got worse as they got deeper (vanishing gradients, degradation). "
+        "The notes: deep CNNs got worse as they got deeper (vanishing gradients, degradation;"
+        " He et al. trace it to optimisation difficulty, not vanishing gradients). "
         "ResNet adds each block's input to its output through a skip connection, so a "
         "block learns only the residual and networks of hundreds of layers train stably. "
         "CIFAR-10 stem: 3×3 conv, stride 1, no max-pool."
@@ -42,36 +43,97 @@ TEXT: dict[str, str] = {
         "added input, gradients must pass through every layer on the way back — the "
         "vanishing-gradient lesson."
     ),
+    "gradients.init.default": "PyTorch's default initialisation, uniform Kaiming with a=√5",
+    "gradients.init.he": "He initialisation as He et al. used it, normal with std √(2/fan_in)",
     "gradients.skip.running": (
-        "One backward pass at initialisation, the same random batch for both. Without "
-        "skip connections the gradient reaching the first layer is {ratio} times "
-        "ResNet-{depth}'s ({plain_first} against {resnet_first}): on the way back every "
-        "layer multiplies it by a factor below 1, so it shrinks towards 0 and the first "
-        "layers barely learn (vanishing gradient). ResNet adds each block's input to its "
-        "output, so the gradient also flows back unchanged through the shortcut. "
-        "BatchNorm uses its initial statistics here (it passes values through); with "
-        "batch statistics, as in training (batchnorm=batch), it rescales every layer and "
-        "the plain network's gradient no longer vanishes at initialisation — He et al. "
-        "(2015) saw the same and blame the plain network's worse training on optimisation"
-        " difficulty (degradation)."
+        "One backward pass at initialisation with {init}, the same random batch for both, "
+        "BatchNorm on its initial statistics (so it passes values through). Without skip "
+        "connections the gradient reaching the first layer is {ratio} times "
+        "ResNet-{depth}'s ({plain_first} against {resnet_first}): layer after layer the "
+        "plain network scales it down, and its first layers barely learn (vanishing "
+        "gradient). ResNet adds each block's input to its output, so the gradient also "
+        "flows back unchanged through the shortcut. How far it falls depends on the "
+        "initialisation (compare init=default and init=he). With batch statistics, as in "
+        "training (batchnorm=batch), the plain network's gradient does not vanish: He et "
+        "al. (2015, §4.1) saw the same and blame the plain network's worse training on "
+        "optimisation difficulty (degradation), not on vanishing gradients."
     ),
     "gradients.skip.batch": (
-        "With BatchNorm on batch statistics, as in training, the plain network's "
-        "first-layer gradient is {ratio} times ResNet-{depth}'s ({plain_first} against "
-        "{resnet_first}): BatchNorm rescales every layer, so at initialisation the "
-        "gradient does not vanish. He et al. (2015) report the same for their plain "
+        "With BatchNorm on batch statistics, as in training, and {init}, the plain "
+        "network's first-layer gradient is {ratio} times ResNet-{depth}'s ({plain_first} "
+        "against {resnet_first}): BatchNorm rescales every layer, so at initialisation the "
+        "gradient does not vanish. He et al. (2015, §4.1) report the same for their plain "
         "networks and trace their worse training to optimisation difficulty "
         "(degradation), which the skip connections remove. With batchnorm=running the "
-        "normalisation is out of the way and the vanishing gradient shows."
+        "normalisation is out of the way and the plain network's gradient shrinks."
     ),
     "gradients.activations": (
-        "{depth} convolutions with the same weights, only the activation differs. With "
-        "sigmoid the gradient reaching the first layer is {ratio} times ReLU's "
-        "({sigmoid_first} against {relu_first}): sigmoid's derivative is at most 0.25, so"
-        " every layer shrinks the gradient at least fourfold on the way back. ReLU's "
-        "derivative is 1 wherever it is active, so with weights scaled for it (Kaiming) "
-        "the gradient keeps its size — one reason ReLU replaced sigmoid and tanh."
+        "{depth} convolutions with the same weights (Kaiming normal), only the activation "
+        "differs. With sigmoid the gradient reaching the first layer is {ratio} times "
+        "ReLU's ({sigmoid_first} against {relu_first}). Sigmoid's derivative is at most "
+        "0.25, but the weights multiply the gradient too, so a layer does not simply cut "
+        "it fourfold: here each layer of the sigmoid network shrinks it between "
+        "{shrink_min}× and {shrink_max}×, {shrink_mean}× on average. ReLU's derivative is "
+        "1 wherever it is active, so with weights scaled for it (Kaiming) the gradient "
+        "keeps its size — one reason ReLU replaced sigmoid and tanh."
     ),
+    # Errors (api/error_text.py and the domain errors): {field} is a query parameter's name.
+    "error.validation.missing": "{field} is required.",
+    "error.validation.integer": "{field} must be a whole number; got {got}.",
+    "error.validation.number": "{field} must be a number; got {got}.",
+    "error.validation.boolean": "{field} must be true or false; got {got}.",
+    "error.validation.at_least": "{field} must be at least {limit}; got {got}.",
+    "error.validation.above": "{field} must be more than {limit}; got {got}.",
+    "error.validation.at_most": "{field} must be at most {limit}; got {got}.",
+    "error.validation.below": "{field} must be less than {limit}; got {got}.",
+    "error.validation.too_long": "{field} is too long: at most {limit} characters.",
+    "error.validation.one_of": "{field} must be {expected}; got {got}.",
+    "error.validation.other": (
+        "{field} cannot be {got}; the API's page at /docs lists what it takes."
+    ),
+    "error.not_found": "No such path: {path}. The API is described at /docs.",
+    "error.internal": "Internal server error; the server log has details.",
+    "error.sizes.range": "{model} needs {min}–{max} px.",
+    "error.sizes.at_least": (
+        "{model} needs at least {min} px in height and in width (the two need not be equal)."
+    ),
+    "error.sizes.exactly": "{model} needs exactly {min} px.",
+    "error.sizes.none": "{model} accepts no input size up to {cap} px.",
+    "error.input_size": "{failure}: {sizes}",
+    "error.range": "{field} must be between 1 and {cap}; got {value}.",
+    "error.range_both": (
+        "height and width must each be between 1 and {cap}; got {height} and {width}."
+    ),
+    "error.classes_range": "num_classes must be between 1 and {cap}; got {value}.",
+    "error.not_classifier_classes": (
+        "{model} is a building block with no classifier; leave num_classes out."
+    ),
+    "error.depth_choice": (
+        "depth must be one of {choices} (ResNet-18/34 and their plain twins); got {depth}."
+    ),
+    "error.depth_range": "depth must be between {lo} and {hi} layers; got {depth}.",
+    "error.compare_count": "Give between 1 and {max} model names to compare; got {n}.",
+    "error.compare_repeat": "Each model may appear only once in models.",
+    "error.compare_size": "size must be between 1 and {cap}; got {size}.",
+    "error.top_k": (
+        "top_k must be between 1 and {n} (the number of {model}'s classes); got {top_k}."
+    ),
+    "error.busy": (
+        "The server is busy: {running} predictions are running and {waiting} are "
+        "waiting; retry in a moment."
+    ),
+    "error.export_busy": (
+        "Another ONNX export is still running after {seconds} s; try again in a minute."
+    ),
+    "compare.upscaled": (
+        "{model} is made for {dataset}'s {own}×{own} images; shown at {size} px it costs "
+        "{macs} mult-adds, {factor}× the {own_macs} it needs at its own size. No one runs "
+        "it like this."
+    ),
+    "title.alexnet_2gpu": "AlexNet (two GPUs)",
+    "title.plain": "Plain-{depth} (CIFAR, no skip connections)",
+    "title.alexnet_torchvision": "AlexNet (torchvision, 64 channels)",
+    "title.basicblock": "Residual block (identity shortcut)",
     # Custom networks from the architecture editor (POST /architectures).
     "custom.vgg": (
         "A custom VGG made in the editor ({convs} conv, {pools} pool{bn}, "

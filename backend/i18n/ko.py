@@ -16,18 +16,19 @@ TEXT: dict[str, str] = {
     "model.vgg": (
         "구조 리스트(cfg)로 정의한 3×3 합성곱 블록을 make_layers로 쌓은 구조. "
         "구조가 단순하고 통일감 있어서 전이학습(Transfer Learning) 용으로 가장 널리"
-        " 쓰였음."
+        " 쓰였습니다."
     ),
     "model.resnet": (
-        "CNN은 깊게 쌓을수록 성능이 떨어지는 문제(기울기 소실, degradation)가 "
-        "있었음. ResNet은 입력값을 다음 층에 더해주는 skip connection(잔차 "
+        "강의 노트: CNN은 깊게 쌓을수록 성능이 떨어지는 문제(기울기 소실, degradation)가 "
+        "있었습니다(He et al.은 그 원인을 기울기 소실이 아닌 최적화의 어려움으로 "
+        "봤습니다). ResNet은 입력값을 다음 층에 더해주는 skip connection(잔차 "
         "연결)을 도입해서 수백 층의 깊은 네트워크도 안정적으로 학습할 수 있게 했습니다. "
         "CIFAR-10 기준 stem: 3×3 합성곱, stride 1, max-pool 없음."
     ),
     "model.alexnet_2gpu": (
         "논문처럼 2개의 GPU로 나누어 학습한 AlexNet. conv2, conv4, "
         "conv5는 그룹 합성곱(groups=2)으로 같은 GPU의 커널 맵에만 연결되고, "
-        "conv3과 완전연결층은 두 GPU 모두에서 입력을 받음. 그룹으로 나눈 층의 가중치가 "
+        "conv3과 완전연결층은 두 GPU 모두에서 입력을 받습니다. 그룹으로 나눈 층의 가중치가 "
         "절반이 되어 파라미터는 60,965,224개(단일 열 AlexNet은 "
         "62,378,344개)."
     ),
@@ -39,62 +40,121 @@ TEXT: dict[str, str] = {
     "model.plain": (
         "ResNet-{depth}에서 skip connection(잔차 연결)을 모두 뺀 "
         "plain 네트워크(1×1 downsample 지름길도 없음). 입력을 더해주는 길이 "
-        "없으니 역전파 시 기울기가 모든 층을 거쳐야 함 — 기울기 소실(Vanishing "
-        "Gradient) 비교용."
+        "없으니 역전파 시 기울기가 모든 층을 거쳐야 합니다. 기울기 소실(Vanishing "
+        "Gradient) 비교용입니다."
     ),
+    "gradients.init.default": "PyTorch 기본 초기화, a=√5인 uniform Kaiming",
+    "gradients.init.he": "He et al.이 쓴 He 초기화, 표준편차 √(2/fan_in)인 정규분포",
     "gradients.skip.running": (
-        "초기화 직후 같은 무작위 배치로 역전파를 한 번 한 결과. skip connection이 "
-        "없으면 첫 층에 도달하는 기울기가 ResNet-{depth}의 "
-        "{ratio}배({plain_first} 대 {resnet_first}): 역전파 시 "
-        "층마다 1보다 작은 값이 곱해져 기울기가 점점 작아지고, 앞쪽(입력에 가까운) 층은 거의 "
-        "학습되지 않음(기울기 소실). Skip Connection은 입력을 그대로 더해주므로 "
-        "기울기도 지름길을 따라 그대로 전달됨. 여기서 BatchNorm은 초기 통계(평균 0, "
-        "분산 1)를 써서 값을 그대로 통과시킴. 학습처럼 배치 통계를 "
-        "쓰면(batchnorm=batch) 층마다 크기를 다시 맞춰 plain 네트워크의 기울기도"
-        " 초기에는 소실되지 않음 — He et al.(2015)도 같은 것을 보고 plain "
-        "네트워크의 문제를 최적화의 어려움(degradation)으로 설명함."
+        "초기화 직후 같은 무작위 배치로 역전파를 한 번 한 결과입니다(초기화 방식: {init}). 여기서 "
+        "BatchNorm은 초기 통계를 써서 값을 그대로 통과시킵니다. skip connection이 없으면 첫 "
+        "층에 도달하는 기울기가 ResNet-{depth}의 {ratio}배입니다({plain_first} 대 "
+        "{resnet_first}). plain 네트워크에서는 층을 지날 때마다 기울기가 줄어들어 앞쪽 층이 "
+        "거의 학습되지 않습니다(기울기 소실). ResNet은 블록의 입력을 출력에 더하므로 기울기도 "
+        "지름길을 따라 그대로 전달됩니다. 얼마나 줄어드는지는 초기화에 따라 다릅니다"
+        "(init=default와 init=he를 비교해 보세요). 학습 때처럼 배치 통계를 쓰면"
+        "(batchnorm=batch) plain 네트워크의 기울기는 소실되지 않습니다. He et al.(2015, "
+        "§4.1)도 같은 결과를 보고, plain 네트워크가 잘 학습되지 않는 이유를 기울기 소실이 "
+        "아니라 최적화의 어려움(degradation)으로 설명했습니다."
     ),
     "gradients.skip.batch": (
-        "학습 때처럼 BatchNorm이 배치 통계를 쓰면 plain 네트워크의 첫 층 기울기는 "
-        "ResNet-{depth}의 {ratio}배({plain_first} 대 "
-        "{resnet_first}): BatchNorm이 층마다 크기를 다시 맞추므로 초기에는 "
-        "기울기가 소실되지 않음. He et al.(2015)도 같은 결과를 보고, plain "
-        "네트워크가 잘 학습되지 않는 이유를 최적화의 어려움(degradation)으로 설명했고 "
-        "skip connection이 이를 해결함. batchnorm=running으로 정규화를 "
-        "빼면 기울기 소실이 보임."
+        "학습 때처럼 BatchNorm이 배치 통계를 쓰면(초기화 방식: {init}) plain 네트워크의 첫 층 "
+        "기울기는 ResNet-{depth}의 {ratio}배입니다({plain_first} 대 {resnet_first}). "
+        "BatchNorm이 층마다 크기를 다시 맞추므로 초기에는 기울기가 소실되지 않습니다. He et "
+        "al.(2015, §4.1)도 같은 결과를 보고, plain 네트워크가 잘 학습되지 않는 이유를 최적화의 "
+        "어려움(degradation)으로 설명했고 skip connection이 이를 해결합니다. "
+        "batchnorm=running으로 정규화를 빼면 plain 네트워크의 기울기가 줄어듭니다."
     ),
     "gradients.activations": (
-        "같은 가중치의 합성곱 {depth}개에서 활성화 함수만 다름. sigmoid에서는 첫 층에"
-        " 도달하는 기울기가 ReLU의 {ratio}배({sigmoid_first} 대 "
-        "{relu_first}): sigmoid의 미분값은 최대 0.25라서 층을 지날 때마다 "
-        "기울기가 4배 이상 줄어듦(기울기 소실 — 특히 ReLU 이전의 sigmoid/tanh에서"
-        " 심각했음). ReLU는 활성 구간에서 미분값이 1이라 그에 맞춘 가중치(Kaiming "
-        "초기화)와 함께 기울기 크기가 유지됨."
+        "같은 가중치의 합성곱 {depth}개에서 활성화 함수만 다릅니다(가중치는 Kaiming 정규분포). "
+        "sigmoid에서는 첫 층에 도달하는 기울기가 ReLU의 {ratio}배입니다({sigmoid_first} 대 "
+        "{relu_first}). sigmoid의 미분값은 최대 0.25이지만 가중치도 기울기에 곱해지므로, 층마다 "
+        "정확히 4배씩 줄어드는 것은 아닙니다. 여기서 sigmoid 네트워크의 각 층은 기울기를 "
+        "{shrink_min}배에서 {shrink_max}배, 평균 {shrink_mean}배 줄입니다. ReLU는 활성 구간에서 "
+        "미분값이 1이라 그에 맞춘 가중치(Kaiming 초기화)와 함께 기울기 크기가 유지됩니다. "
+        "ReLU가 sigmoid와 tanh를 대신하게 된 이유 중 하나입니다."
     ),
+    # 오류 문장(api/error_text.py와 도메인 오류). {field}는 쿼리 매개변수 이름입니다.
+    "error.validation.missing": "{field} 값이 필요합니다.",
+    "error.validation.integer": "{field} 값은 정수여야 합니다. 받은 값: {got}.",
+    "error.validation.number": "{field} 값은 숫자여야 합니다. 받은 값: {got}.",
+    "error.validation.boolean": "{field} 값은 true 또는 false여야 합니다. 받은 값: {got}.",
+    "error.validation.at_least": "{field} 값은 {limit} 이상이어야 합니다. 받은 값: {got}.",
+    "error.validation.above": "{field} 값은 {limit}보다 커야 합니다. 받은 값: {got}.",
+    "error.validation.at_most": "{field} 값은 {limit} 이하여야 합니다. 받은 값: {got}.",
+    "error.validation.below": "{field} 값은 {limit}보다 작아야 합니다. 받은 값: {got}.",
+    "error.validation.too_long": "{field} 값이 너무 깁니다. 최대 {limit}자까지 받습니다.",
+    "error.validation.one_of": "{field} 값은 {expected} 중 하나여야 합니다. 받은 값: {got}.",
+    "error.validation.other": (
+        "{field} 값이 올바르지 않습니다(받은 값: {got}). 받는 값은 /docs의 API 문서에 있습니다."
+    ),
+    "error.not_found": "{path} 경로는 없습니다. API 설명은 /docs에 있습니다.",
+    "error.internal": "서버 내부 오류입니다. 자세한 내용은 서버 로그에 있습니다.",
+    "error.sizes.range": "{model} 모델은 높이와 너비가 각각 {min}–{max} px여야 합니다.",
+    "error.sizes.at_least": (
+        "{model} 모델은 높이와 너비가 각각 {min} px 이상이어야 합니다(둘이 같을 필요는 없습니다)."
+    ),
+    "error.sizes.exactly": "{model} 모델은 높이와 너비가 모두 정확히 {min} px여야 합니다.",
+    "error.sizes.none": "{model} 모델은 {cap} px 이하의 어떤 입력 크기도 받지 않습니다.",
+    "error.input_size": "이 크기로는 실행할 수 없습니다. {failure}. {sizes}",
+    "error.range": "{field} 값은 1 이상 {cap} 이하여야 합니다. 받은 값: {value}.",
+    "error.range_both": (
+        "height와 width 값은 각각 1 이상 {cap} 이하여야 합니다. 받은 값: {height}, {width}."
+    ),
+    "error.classes_range": "num_classes 값은 1 이상 {cap} 이하여야 합니다. 받은 값: {value}.",
+    "error.not_classifier_classes": (
+        "{model} 모델은 분류기가 없는 구성 블록이라 클래스 수가 없습니다. num_classes를 빼 주세요."
+    ),
+    "error.depth_choice": (
+        "depth 값은 {choices} 중 하나여야 합니다(ResNet-18/34와 그 plain 쌍둥이). 받은 값: {depth}."
+    ),
+    "error.depth_range": "depth 값은 {lo} 이상 {hi} 이하여야 합니다. 받은 값: {depth}.",
+    "error.compare_count": "비교할 모델 이름을 1개에서 {max}개까지 주세요. 받은 개수: {n}.",
+    "error.compare_repeat": "models에는 같은 모델을 한 번만 넣을 수 있습니다.",
+    "error.compare_size": "size 값은 1 이상 {cap} 이하여야 합니다. 받은 값: {size}.",
+    "error.top_k": (
+        "top_k 값은 1 이상 {n} 이하여야 합니다({model} 모델의 클래스 수). 받은 값: {top_k}."
+    ),
+    "error.busy": (
+        "서버가 바쁩니다. 예측 {running}개가 실행 중이고 {waiting}개가 기다리고 있습니다. "
+        "잠시 후 다시 시도하세요."
+    ),
+    "error.export_busy": (
+        "다른 ONNX 내보내기가 {seconds}초가 지나도록 실행 중입니다. 1분 뒤에 다시 시도하세요."
+    ),
+    "compare.upscaled": (
+        "{model} 모델은 {dataset}의 {own}×{own} 이미지용입니다. {size} px로 키우면 "
+        "연산량(MACs)은 {macs}, 원래 크기에서는 {own_macs}입니다({factor}배). 실제로 이렇게 "
+        "쓰지 않습니다."
+    ),
+    "title.alexnet_2gpu": "AlexNet (GPU 2개)",
+    "title.plain": "Plain-{depth} (CIFAR, 지름길 없음)",
+    "title.alexnet_torchvision": "AlexNet (torchvision, 64채널)",
+    "title.basicblock": "잔차 블록(항등 지름길)",
     # Custom networks from the architecture editor (POST /architectures).
     "custom.vgg": (
         "에디터에서 만든 사용자 정의 VGG (합성곱 {convs}개, 풀링 "
         "{pools}개{bn}, {activation}, 입력 {shape}, 클래스 "
-        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.resnet": (
         "에디터에서 만든 사용자 정의 ResNet (단계별 블록 {blocks}, "
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
-        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.resnet_plain": (
         "에디터에서 만든 사용자 정의 plain ResNet (단계별 블록 {blocks}, "
         "skip connection 없음, {activation}, 입력 {shape}, 클래스 "
-        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "{classes}개). 가중치는 무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.simplecnn": (
         "에디터에서 만든 사용자 정의 SimpleCNN (합성곱 단계 {stages}개, "
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
-        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
     "custom.alexnet": (
         "에디터에서 만든 사용자 정의 AlexNet (채널 {widths}, "
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
-        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없음."
+        "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
 }

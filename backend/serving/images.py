@@ -28,6 +28,7 @@ ALLOWED_FORMATS: dict[str, str] = {
     "BMP": "BMP",
 }
 ACCEPTED = "PNG, JPEG, GIF (first frame), WebP or BMP"
+ACCEPTED_KO = "PNG, JPEG, GIF(첫 프레임), WebP, BMP"
 
 # Known formats we refuse (415) as opposed to bytes that are no image at all (422).
 _REFUSED_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
@@ -91,11 +92,19 @@ def sniff_format(data: bytes) -> str:
     refused = _refused_format(data)
     if refused:
         raise UnsupportedFormatError(
-            f"{refused} files are not accepted; send a {ACCEPTED} image.", format=refused
+            {
+                "en": f"{refused} files are not accepted; send a {ACCEPTED} image.",
+                "ko": f"{refused} 파일은 받지 않습니다. {ACCEPTED_KO} 이미지를 보내 주세요.",
+            },
+            format=refused,
         )
     raise UndecodableImageError(
-        f"The upload is not an image in a known format (its first bytes match no {ACCEPTED} "
-        "signature); send one of those.",
+        {
+            "en": f"The upload is not an image in a known format (its first bytes match no "
+            f"{ACCEPTED} signature); send one of those.",
+            "ko": f"올린 파일은 아는 형식의 이미지가 아닙니다(첫 바이트가 {ACCEPTED_KO} 어느 "
+            "형식과도 맞지 않습니다). 이 형식 중 하나를 보내 주세요.",
+        }
     )
 
 
@@ -194,7 +203,12 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
     ~3× faster.
     """
     if not data:
-        raise UndecodableImageError(f"The upload is empty; send a {ACCEPTED} image.")
+        raise UndecodableImageError(
+            {
+                "en": f"The upload is empty; send a {ACCEPTED} image.",
+                "ko": f"올린 파일이 비어 있습니다. {ACCEPTED_KO} 이미지를 보내 주세요.",
+            }
+        )
     if len(data) > limits.max_bytes:
         raise ImageTooLargeError(
             f"The file is {_human_bytes(len(data))}, more than the {limits.describe_bytes()} "
@@ -215,8 +229,12 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
         raise UndecodableImageError(
-            f"The file starts like a {name} but its header is corrupt; send a complete "
-            f"{ACCEPTED} image.",
+            {
+                "en": f"The file starts like a {name} but its header is corrupt; send a "
+                f"complete {ACCEPTED} image.",
+                "ko": f"{name} 파일처럼 시작하지만 헤더가 손상되었습니다. 온전한 {ACCEPTED_KO} "
+                "이미지를 보내 주세요.",
+            },
             format=name,
         ) from None
     _check_dimensions(*image.size, fmt, limits)
@@ -233,8 +251,12 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
     except (OSError, SyntaxError, ValueError, struct.error, EOFError, MemoryError):
         # "image file is truncated", broken compressed streams, bad palettes...
         raise UndecodableImageError(
-            f"The {name} is truncated or corrupt and could not be decoded; send a complete "
-            f"{ACCEPTED} image.",
+            {
+                "en": f"The {name} is truncated or corrupt and could not be decoded; send a "
+                f"complete {ACCEPTED} image.",
+                "ko": f"{name} 파일이 잘렸거나 손상되어 읽을 수 없습니다. 온전한 {ACCEPTED_KO} "
+                "이미지를 보내 주세요.",
+            },
             format=name,
         ) from None
     return to_rgb_or_l(image)

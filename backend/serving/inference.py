@@ -13,6 +13,7 @@ from PIL import Image
 from torch import Tensor
 
 from backend.errors import InvalidParameterError
+from backend.i18n import bilingual
 from backend.serving.engines import EAGER, ONNXRUNTIME, Engines, eager_logits
 from backend.serving.images import ImageLimits, decode_image
 from backend.serving.preprocess import Preprocess, draft_size_for, preprocess_for, to_preview
@@ -48,9 +49,7 @@ def check_top_k(spec: ModelSpec, top_k: int) -> None:
     num_classes = spec.num_classes or 0
     if not 1 <= top_k <= num_classes:
         raise InvalidParameterError(
-            f"top_k must be between 1 and {num_classes} (the number of {spec.name}'s classes); "
-            f"got {top_k}.",
-            parameter="top_k",
+            bilingual("error.top_k", n=num_classes, model=spec.name, top_k=top_k), field="top_k"
         )
 
 

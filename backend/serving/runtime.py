@@ -36,6 +36,7 @@ import torch
 from torch import nn
 
 from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
+from backend.i18n import bilingual
 from backend.serving.weights import Checkpoint, CheckpointError, WeightStore, read_state_dict
 from backend.zoo import ModelSpec, get_spec, model_names
 
@@ -301,8 +302,7 @@ class InferenceGate:
         """`fn(*args)` in a worker thread once a slot is free."""
         if self._slots.locked() and self._waiting >= self.queue_limit:
             raise ModelUnavailableError(
-                f"The server is busy: {self.concurrency} predictions are running and "
-                f"{self._waiting} are waiting; retry in a moment.",
+                bilingual("error.busy", running=self.concurrency, waiting=self._waiting),
                 retry_after_s=1,
             )
         self._waiting += 1

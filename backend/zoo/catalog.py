@@ -1,5 +1,6 @@
 """The zoo's entries: the seed's networks plus the one-line variants its code makes possible."""
 
+from dataclasses import replace
 from functools import partial
 
 from backend.i18n import bilingual
@@ -45,7 +46,7 @@ register(
         family="simplecnn",
         builder=simple_cnn.simple_cnn,
         dataset=MNIST,
-        paper=LENET,
+        paper=replace(LENET, relation="tradition"),  # the notes' network, not LeNet-5
         description=bilingual("model.simplecnn"),
     )
 )
@@ -97,7 +98,8 @@ register(
 register(
     ModelSpec(
         name="alexnet_2gpu",
-        title="AlexNet (two GPUs)",
+        title=bilingual("title.alexnet_2gpu")["en"],
+        titles=bilingual("title.alexnet_2gpu"),
         family="alexnet",
         builder=alexnet.alexnet_2gpu,
         dataset=IMAGENET,
@@ -109,7 +111,8 @@ for _depth, _builder in ((18, resnet.plain18), (34, resnet.plain34)):
     register(
         ModelSpec(
             name=f"plain{_depth}",
-            title=f"Plain-{_depth} (CIFAR, no skip connections)",
+            title=bilingual("title.plain", depth=_depth)["en"],
+            titles=bilingual("title.plain", depth=_depth),
             family="resnet",
             builder=_builder,
             dataset=CIFAR10,
@@ -120,7 +123,8 @@ for _depth, _builder in ((18, resnet.plain18), (34, resnet.plain34)):
 register(
     ModelSpec(
         name="alexnet_torchvision",
-        title="AlexNet (torchvision, 64 channels)",
+        title=bilingual("title.alexnet_torchvision")["en"],
+        titles=bilingual("title.alexnet_torchvision"),
         family="alexnet",
         builder=alexnet.alexnet_torchvision,
         dataset=IMAGENET,
@@ -133,10 +137,10 @@ register(
             "61,100,840 parameters against the seed's 62,378,344: nearly all of them are still "
             "in the fully connected layers.",
             "ko": "torchvision이 ImageNet 가중치를 공개한 AlexNet. Krizhevsky의 2014년 단일 GPU "
-            "버전으로, 채널이 시드의 96-256-384-384-256 대신 64-192-384-256-256이고, "
+            "버전으로, 채널이 강의 노트의 96-256-384-384-256 대신 64-192-384-256-256이고, "
             "분류기 앞에 6×6 적응형 평균 풀링(AdaptiveAvgPool2d)이 있어 63 px 이상의 어떤 "
-            "입력도 받음(시드의 AlexNet은 223–254 px만). 파라미터 61,100,840개(시드 "
-            "62,378,344개): 여전히 거의 전부가 완전연결층에 있음.",
+            "입력도 받습니다(강의 노트의 AlexNet은 223–254 px만). 파라미터 61,100,840개(강의 노트 "
+            "62,378,344개): 여전히 거의 전부가 완전연결층에 있습니다.",
         },
     )
 )
@@ -156,17 +160,18 @@ register(
             "keeps 32 px), and the head has 1000 classes: 11,689,512 parameters against "
             "11,173,962.",
             "ko": "논문이 ImageNet용으로 만든 ResNet-18로, torchvision이 가중치를 공개한 "
-            "네트워크. 시드의 CIFAR-10 ResNet-18과 같은 BasicBlock 잔차 블록이지만, 7×7 "
+            "네트워크. 강의 노트의 CIFAR-10 ResNet-18과 같은 BasicBlock 잔차 블록이지만, 7×7 "
             "stride 2 합성곱과 3×3 stride 2 max-pool로 된 stem이 layer1 전에 224 px를 56으로 "
             "줄이고(CIFAR stem은 풀링 없는 3×3 합성곱으로 32 px 유지), 출력이 1000 "
-            "클래스임: 파라미터 11,689,512개(CIFAR 버전 11,173,962개).",
+            "클래스입니다: 파라미터 11,689,512개(CIFAR 버전 11,173,962개).",
         },
     )
 )
 register(
     ModelSpec(
         name="basicblock",
-        title="Residual block (identity shortcut)",
+        title=bilingual("title.basicblock")["en"],
+        titles=bilingual("title.basicblock"),
         family="resnet",
         builder=lambda _num_classes: resnet.IdentityBlock(64),
         dataset=None,

@@ -15,6 +15,9 @@ class Paper:
     authors: str
     year: int
     url: str
+    # "source": the network is the paper's; "tradition": it only follows the paper's line
+    # (SimpleCNN is the lecture notes' own small CNN in LeNet's tradition, not LeNet-5).
+    relation: str = "source"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,12 @@ class ModelSpec:
     paper: Paper
     description: dict[str, str]  # language code ("en", "ko") -> text
     input_shape: tuple[int, int, int] | None = None  # (C, H, W); defaults to the dataset's
+    # The title in each language where it has words to translate (backend/i18n "title.*");
+    # `title` is the English one, used in the API's sentences.
+    titles: dict[str, str] | None = None
+
+    def title_in(self, lang: str) -> str:
+        return (self.titles or {}).get(lang, self.title)
 
     @property
     def default_input_shape(self) -> tuple[int, int, int]:

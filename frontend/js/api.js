@@ -1,8 +1,23 @@
 /**
  * The one module that talks to the backend. Every failure becomes an ApiError carrying the
  * server's `detail` sentence (and `field` / `layer` when the server names them), so the page
- * can show it beside the control that caused it.
+ * can show it beside the control that caused it. The page's language goes with every request
+ * (Accept-Language), and the client's own sentences come from the same dictionaries.
  */
+
+import { getLanguage, t } from './i18n.js';
+
+/**
+ * The request parameters an error body names: `fields` (every one that failed), else `field`,
+ * else the locations of a validation error ({"errors": [{"loc": ["query", "height"]}]}).
+ */
+export function fieldsOf(body) {
+  if (Array.isArray(body?.fields)) return body.fields.map(String);
+  if (typeof body?.field === 'string') return [body.field];
+  if (!Array.isArray(body?.errors)) return [];
+  const names = body.errors.map((e) => (Array.isArray(e?.loc) ? String(e.loc[e.loc.length - 1]) : null));
+  return [...new Set(names.filter(Boolean))];
+}
 
 export class ApiError extends Error {
   constructor(status, body, fallback) {
@@ -13,22 +28,26 @@ export class ApiError extends Error {
     this.detail = detail;
     this.body = body ?? {};
     this.layer = body?.layer ?? null;
-    // Validation errors name the query parameter: {"errors": [{"loc": ["query", "height"]}]}
-    const loc = Array.isArray(body?.errors) ? body.errors[0]?.loc : null;
-    this.field = Array.isArray(loc) ? String(loc[loc.length - 1]) : null;
+    this.fields = fieldsOf(body);
+    this.field = this.fields[0] ?? null;
   }
+}
+
+/** JSON answers, in the page's language (the server localises its error sentences). */
+function headers() {
+  return { Accept: 'application/json', 'Accept-Language': getLanguage() };
 }
 
 async function request(path, init = {}) {
   let response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' }, ...init });
+    response = await fetch(path, { ...init, headers: { ...headers(), ...init.headers } });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
-    throw new ApiError(0, null, 'The server could not be reached; check that it is running.');
+    throw new ApiError(0, null, t('error.network'));
   }
   const body = await response.json().catch(() => null); // an empty or non-JSON body
-  if (!response.ok) throw new ApiError(response.status, body, `The server answered ${response.status}.`);
+  if (!response.ok) throw new ApiError(response.status, body, t('error.status', { status: response.status }));
   return body;
 }
 
@@ -86,7 +105,7 @@ export function predict(name, { file = null, dataUrl = null, topK = 5 } = {}, { 
   }
   return request(url, {
     method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ image: dataUrl }),
     signal,
   });
@@ -111,7 +130,7 @@ function imageBody({ file = null, dataUrl = null }) {
     return { body: form };
   }
   return {
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ image: dataUrl }),
   };
 }
@@ -151,9 +170,12 @@ export function gradCam(name, input, { layer = null, call = 1, classIndex = null
   return request(url, { method: 'POST', ...imageBody(input), signal });
 }
 
-/** GET /compare: models side by side by stage; `size` null lets the server pick one. */
+/**
+ * GET /compare: models side by side by stage, at one common `size`, or each at its own input
+ * size when `size` is null (a CIFAR network is never scaled up to ImageNet's 224 px unasked).
+ */
 export function compare(names, size = null, { signal } = {}) {
-  return request(`compare${query({ models: names.join(','), size })}`, { signal });
+  return request(`compare${query({ models: names.join(','), size, sizes: size == null ? 'own' : null })}`, { signal });
 }
 
 const lessonCache = new Map();
@@ -179,13 +201,13 @@ export async function exportOnnx(name, { height, width, num_classes: numClasses 
   const url = `models/${encodeURIComponent(name)}/export.onnx${query({ height, width, num_classes: numClasses })}`;
   let response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { headers: { 'Accept-Language': getLanguage() } });
   } catch {
-    throw new ApiError(0, null, 'The server could not be reached; check that it is running.');
+    throw new ApiError(0, null, t('error.network'));
   }
   if (!response.ok) {
     const body = await response.json().catch(() => null);
-    throw new ApiError(response.status, body, `The server answered ${response.status}.`);
+    throw new ApiError(response.status, body, t('error.status', { status: response.status }));
   }
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${name}.onnx`;

@@ -1,14 +1,17 @@
 /**
- * The Compare tab: pick two or more models and a common input size (or let the server find
- * one); a table puts them side by side by stage — size after the stage, channels, parameters
- * and mult-adds as bars on one shared scale, weight-layer depth — and says why a model is
- * shown at its own size when it cannot take the common one.
+ * The Compare tab: pick two or more models, each shown at its own input size unless a common
+ * size is typed; a table puts them side by side by stage, lined up by resolution (how far each
+ * has shrunk its input) — size after the stage, channels, parameters and mult-adds as bars on
+ * one shared scale, weight-layer depth — says why a model is shown at its own size when it
+ * cannot take the common one, and warns loudly when a network is scaled past its data set's
+ * images (ResNet-18 for CIFAR-10 at 224 px).
  */
 
 import * as api from './api.js';
 import { barShare, compareGrid, defaultSelection, shortTitles, stageShapeText } from './compare-table.js';
 import { $, node } from './dom.js';
 import { formatCompact, formatInt } from './format.js';
+import { titleOf } from './i18n.js';
 import { store } from './state.js';
 
 const MAX_MODELS = 8;
@@ -25,12 +28,18 @@ function bar(cls, share, label, title) {
   return wrap;
 }
 
+/** The model list's entry for a compared model (it has the titles in every language). */
+function listed(model) {
+  return store.get().models.find((m) => m.name === model.name) ?? model;
+}
+
 export function createCompareView({ t }) {
   const ui = {
     picks: $('compare-picks'),
     size: $('compare-size'),
     error: $('compare-error'),
     note: $('compare-note'),
+    warning: $('compare-warning'),
     table: $('compare-table'),
   };
   let controller = null;
@@ -106,9 +115,14 @@ export function createCompareView({ t }) {
     const th = node('th', 'cmp-model');
     th.scope = 'col';
     th.dataset.model = model.name;
-    th.append(node('span', 'cmp-title', model.title));
+    th.append(node('span', 'cmp-title', titleOf(listed(model))));
     const size = node('span', `cmp-size${model.at_common_size ? '' : ' off'}`, t('compare.at', { n: model.input_size }));
     th.append(size);
+    if (model.upscaled) {
+      const badge = node('span', 'cmp-upscaled', t('compare.upscaledBadge'));
+      badge.dataset.upscaled = model.name;
+      th.append(badge);
+    }
     const totals = node('span', 'cmp-totals');
     totals.append(
       node('span', null, t('compare.params', { n: formatCompact(model.params) })),
@@ -149,11 +163,16 @@ export function createCompareView({ t }) {
     ui.table.replaceChildren();
     if (!answer) return;
     const grid = compareGrid(answer);
-    const off = grid.models.filter((m) => !m.at_common_size).map((m) => m.title);
-    ui.note.hidden = !grid.note && grid.commonSize == null;
+    const off = grid.models.filter((m) => !m.at_common_size).map((m) => titleOf(listed(m)));
+    ui.note.hidden = false;
     if (grid.note) ui.note.textContent = grid.note;
+    else if (grid.commonSize == null) ui.note.textContent = t('compare.own');
     else if (off.length) ui.note.textContent = t('compare.commonExcept', { n: grid.commonSize, names: off.join(', ') });
     else ui.note.textContent = t('compare.common', { n: grid.commonSize });
+    const lang = store.get().lang;
+    const warnings = grid.models.filter((m) => m.upscale_warning).map((m) => m.upscale_warning[lang] ?? m.upscale_warning.en);
+    ui.warning.hidden = warnings.length === 0;
+    ui.warning.textContent = warnings.join(' ');
     ui.table.dataset.models = grid.models.map((m) => m.name).join(',');
     const caption = node('caption', 'visually-hidden', t('compare.caption'));
     const thead = node('thead');
@@ -165,7 +184,8 @@ export function createCompareView({ t }) {
     const tbody = node('tbody');
     for (const row of grid.rows) {
       const tr = node('tr', row.head ? 'cmp-head-row' : '');
-      const th = node('th', 'cmp-row', row.head ? t('compare.head') : row.key);
+      const th = node('th', 'cmp-row', row.head ? t('compare.head') : t('compare.shrunk', { n: row.factor }));
+      th.dataset.row = row.key;
       th.scope = 'row';
       tr.append(th, ...row.cells.map((stage, i) => stageCell(stage, grid.models[i], grid)));
       tbody.append(tr);

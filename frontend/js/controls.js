@@ -4,13 +4,28 @@
  * pause (or at once on Enter); the API's error detail is shown beside the control it concerns.
  */
 
+import { $ } from './dom.js';
+
 export const FIELDS = ['height', 'width', 'batch_size', 'num_classes', 'freeze'];
 const FREEZE_ALL = 'feature_extractor';
 const DELAY_MS = 350;
 
+/**
+ * The controls an error is about, as control → sentence: the sentence under the first, every
+ * other one the server names marked with it ('' = marked, no second copy of the text).
+ */
+export function fieldErrorsFor(error, edited) {
+  let fields = error.fields.filter((f) => FIELDS.includes(f));
+  if (!fields.length && (error.layer || error.body?.valid_range)) fields = [edited === 'width' ? 'width' : 'height'];
+  if (!fields.length) fields = [FIELDS.includes(edited) ? edited : 'height'];
+  return Object.fromEntries(fields.map((f, i) => [f, i === 0 ? error.detail : '']));
+}
+
 export function createControls(form, { t, onChange }) {
-  const inputs = Object.fromEntries(FIELDS.map((f) => [f, form.querySelector(`[name="${f}"]`)]));
-  const errors = Object.fromEntries(FIELDS.map((f) => [f, form.querySelector(`#err-${f}`)]));
+  // form.elements includes controls outside the form that name it (form="controls"): the
+  // freeze box lives in the transfer-learning panel.
+  const inputs = Object.fromEntries(FIELDS.map((f) => [f, form.elements.namedItem(f)]));
+  const errors = Object.fromEntries(FIELDS.map((f) => [f, $(`err-${f}`)]));
   let timer = null;
   let lastEdited = null;
 
@@ -36,18 +51,20 @@ export function createControls(form, { t, onChange }) {
     onChange(values(), lastEdited);
   }
 
-  form.addEventListener('input', (event) => {
-    lastEdited = event.target.name;
-    clearTimeout(timer);
-    timer = setTimeout(fire, event.target.type === 'checkbox' ? 0 : DELAY_MS);
-  });
-  form.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && event.target.name) {
-      event.preventDefault();
+  for (const input of Object.values(inputs)) {
+    input.addEventListener('input', (event) => {
       lastEdited = event.target.name;
-      fire();
-    }
-  });
+      clearTimeout(timer);
+      timer = setTimeout(fire, event.target.type === 'checkbox' ? 0 : DELAY_MS);
+    });
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        lastEdited = event.target.name;
+        fire();
+      }
+    });
+  }
   form.addEventListener('submit', (event) => event.preventDefault());
 
   return {
@@ -64,14 +81,19 @@ export function createControls(form, { t, onChange }) {
       }
       lastEdited = null;
     },
-    /** fieldErrors: control name → sentence; every other control is cleared. */
+    /**
+     * fieldErrors: control name → sentence, or '' for a control the same sentence also names
+     * (the server's one sentence for height and width is shown once, both are marked); every
+     * other control is cleared.
+     */
     showErrors(fieldErrors) {
       for (const field of FIELDS) {
-        const message = fieldErrors[field];
-        errors[field].textContent = message ?? '';
+        const invalid = field in fieldErrors;
+        const message = fieldErrors[field] ?? '';
+        errors[field].textContent = message;
         errors[field].hidden = !message;
-        inputs[field].setAttribute('aria-invalid', message ? 'true' : 'false');
-        inputs[field].closest('.field').classList.toggle('invalid', Boolean(message));
+        inputs[field].setAttribute('aria-invalid', String(invalid));
+        inputs[field].closest('.field').classList.toggle('invalid', invalid);
       }
     },
   };

@@ -19,9 +19,9 @@ function note(text, cls = 'details-note') {
   return node('p', cls, text);
 }
 
-function hparamText(value) {
+function hparamText(value, t) {
   if (Array.isArray(value)) return value.join('×');
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'boolean') return t(value ? 'details.yes' : 'details.no');
   return String(value);
 }
 
@@ -110,7 +110,7 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
     }
     const hparams = Object.entries(row.hparams ?? {});
     if (hparams.length > 0) {
-      const items = hparams.map(([k, v]) => node('span', 'hparam', `${k} ${hparamText(v)}`));
+      const items = hparams.map(([k, v]) => node('span', 'hparam', `${k} ${hparamText(v, t)}`));
       const all = node('span', 'hparams');
       items.forEach((item, i) => all.append(...(i ? [' · ', item] : [item])));
       entry(list, t('details.hparams'), all);

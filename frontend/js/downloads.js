@@ -10,11 +10,16 @@ import { $ } from './dom.js';
 import { download, exportFileName, summaryToCsv, summaryToJson, svgToPng } from './export.js';
 import { store } from './state.js';
 
+/** The picture's file name: the paper view's says so. */
+function pictureName(summary, extension) {
+  return exportFileName(summary, extension, { paper: Boolean(store.get().paperView) });
+}
+
 /** svg(): the diagram's SVG element as drawn now. */
 export function createDownloads({ t, svg }) {
   $('dl-svg').addEventListener('click', () => {
     const { summary } = store.get();
-    if (svg() && summary) download(exportSvg(svg()), exportFileName(summary, 'svg'), 'image/svg+xml');
+    if (svg() && summary) download(exportSvg(svg()), pictureName(summary, 'svg'), 'image/svg+xml');
   });
   $('dl-png').addEventListener('click', async () => {
     const { summary } = store.get();
@@ -22,7 +27,7 @@ export function createDownloads({ t, svg }) {
     const { width, height } = svg().viewBox.baseVal;
     try {
       const png = await svgToPng(exportSvg(svg()), width, height);
-      download(png, exportFileName(summary, 'png'), 'image/png');
+      download(png, pictureName(summary, 'png'), 'image/png');
     } catch (error) {
       showDownloadError(String(error.message ?? error));
     }

@@ -32,11 +32,14 @@ export function summaryToJson(summary) {
   return `${JSON.stringify(summary, null, 2)}\n`;
 }
 
-/** A file name that says what the numbers are for: vgg16_3x224x224_b1.csv */
-export function exportFileName(summary, extension) {
+/**
+ * A file name that says what the numbers are for: vgg16_3x224x224_b1.csv; the paper view's
+ * pictures add _paper, so the two views' SVGs never overwrite each other.
+ */
+export function exportFileName(summary, extension, { paper = false } = {}) {
   const shape = summary.input_shape ?? [];
   const size = shape.slice(1).join('x');
-  return `${summary.model}_${size}_b${shape[0] ?? 1}.${extension}`;
+  return `${summary.model}_${size}_b${shape[0] ?? 1}${paper ? '_paper' : ''}.${extension}`;
 }
 
 /**

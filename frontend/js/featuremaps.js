@@ -1,5 +1,5 @@
 /**
- * Feature maps in the layer details panel: for the image of the last prediction and the pinned
+ * Feature maps in their own panel below the prediction's canvas: for the image of the last prediction and the pinned
  * layer, the layer's output channels as a grid of grey images (the most active first, as the
  * API orders them), with the channel count and spatial size; a flat layer (fc1) as a strip of
  * bars, one per feature. Fetches through api.js when the pinned layer or the image changes.

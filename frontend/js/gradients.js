@@ -10,8 +10,15 @@ import { gradientChart, scientific } from './chart.js';
 import { $, node, svg } from './dom.js';
 import { store } from './state.js';
 
-function pointNode(p, series, i) {
-  const title = svg('title', {}, `${series.title}\n${p.name}${p.shortcut ? ' (shortcut)' : ''}: ${p.zero ? '0' : scientific(p.norm, 3)}`);
+/** A series' name in the page's language, from its key (resnet18, plain34, sigmoid20…). */
+export function seriesTitle(series, t) {
+  const match = /^(resnet|plain|relu|sigmoid)(\d+)$/.exec(series.key);
+  return match ? t(`grad.series.${match[1]}`, { depth: match[2] }) : series.title;
+}
+
+function pointNode(p, series, i, t) {
+  const name = p.shortcut ? t('grad.shortcutPoint', { name: p.name }) : p.name;
+  const title = svg('title', {}, `${seriesTitle(series, t)}\n${name}: ${p.zero ? '0' : scientific(p.norm, 3)}`);
   const attrs = { class: `pt s${i}${p.shortcut ? ' shortcut' : ''}${p.zero ? ' zero' : ''}`, 'data-norm': String(p.norm), 'data-layer': p.name, 'data-x': String(p.x) };
   let shape;
   if (p.zero) {
@@ -33,7 +40,7 @@ export function renderGradientChart(lesson, t) {
     class: 'grad-svg',
     viewBox: `0 0 ${chart.width} ${chart.height}`,
     role: 'img',
-    'aria-label': t('grad.chartLabel', { names: lesson.series.map((s) => s.title).join(', ') }),
+    'aria-label': t('grad.chartLabel', { names: lesson.series.map((s) => seriesTitle(s, t)).join(', ') }),
     'data-series-count': String(chart.series.length),
   });
   const grid = svg('g', { class: 'grid' });
@@ -53,7 +60,7 @@ export function renderGradientChart(lesson, t) {
   chart.series.forEach((series, i) => {
     const g = svg('g', { class: `series s${i}`, 'data-series': series.key });
     g.append(svg('path', { class: 'line', d: series.path }));
-    for (const p of series.points) g.append(pointNode(p, series, i));
+    for (const p of series.points) g.append(pointNode(p, series, i, t));
     root.append(g);
   });
   return root;
@@ -70,6 +77,8 @@ export function createGradientLesson({ t }) {
     depthOut: $('grad-depth-out'),
     bnWrap: $('grad-bn-wrap'),
     bn: $('grad-bn'),
+    heWrap: $('grad-he-wrap'),
+    he: $('grad-he'),
     chart: $('grad-chart'),
     caption: $('grad-caption'),
     status: $('grad-status'),
@@ -85,7 +94,9 @@ export function createGradientLesson({ t }) {
   }
 
   function params() {
-    if (kind() === 'skip') return { depth: ui.depthSkip.value, batchnorm: ui.bn.checked ? 'batch' : 'running' };
+    if (kind() === 'skip') {
+      return { depth: ui.depthSkip.value, batchnorm: ui.bn.checked ? 'batch' : 'running', init: ui.he.checked ? 'he' : 'default' };
+    }
     return { depth: ui.depthAct.value };
   }
 
@@ -94,6 +105,7 @@ export function createGradientLesson({ t }) {
     const skip = kind() === 'skip';
     ui.depthSkipWrap.hidden = !skip;
     ui.bnWrap.hidden = !skip;
+    ui.heWrap.hidden = !skip;
     ui.depthActWrap.hidden = skip;
     ui.depthOut.value = ui.depthAct.value;
     const request = JSON.stringify([kind(), params()]);
@@ -118,7 +130,7 @@ export function createGradientLesson({ t }) {
     const list = node('ul', 'grad-legend');
     lesson.series.forEach((series, i) => {
       const li = node('li');
-      li.append(node('span', `grad-swatch s${i}`), series.title, node('span', 'muted', ` — ${t('grad.first', { n: scientific(series.first) })}`));
+      li.append(node('span', `grad-swatch s${i}`), seriesTitle(series, t), node('span', 'muted', ` — ${t('grad.first', { n: scientific(series.first) })}`));
       list.append(li);
     });
     if (lesson.series.some((s) => s.layers.some((l) => l.shortcut))) {
@@ -135,7 +147,8 @@ export function createGradientLesson({ t }) {
     const [a, b] = lesson.series;
     ui.caption.replaceChildren();
     const ratio = node('strong', 'grad-ratio', scientific(lesson.first_layer_ratio));
-    ui.caption.append(t('grad.ratioBefore', { b: b.title, a: a.title }), ratio, t('grad.ratioAfter', { b: b.title, a: a.title }));
+    const names = { b: seriesTitle(b, t), a: seriesTitle(a, t) };
+    ui.caption.append(t('grad.ratioBefore', names), ratio, t('grad.ratioAfter', names));
     const lang = store.get().lang;
     ui.explanation.textContent = lesson.explanation?.[lang] ?? lesson.explanation?.en ?? '';
     if (lesson.series.some((s) => s.underflow)) ui.explanation.append(` ${t('grad.underflow')}`);
@@ -150,6 +163,7 @@ export function createGradientLesson({ t }) {
   for (const input of ui.kinds) input.addEventListener('change', () => schedule(0));
   ui.depthSkip.addEventListener('change', () => schedule(0));
   ui.bn.addEventListener('change', () => schedule(0));
+  ui.he.addEventListener('change', () => schedule(0));
   ui.depthAct.addEventListener('input', () => {
     ui.depthOut.value = ui.depthAct.value;
     schedule(250);

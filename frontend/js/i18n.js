@@ -61,6 +61,11 @@ export function t(key, params = {}) {
   return fill(DICTIONARIES[current][key] ?? DICTIONARIES.en[key] ?? key, params);
 }
 
+/** A model's title in the current language (the server sends `titles`; `title` is English). */
+export function titleOf(model) {
+  return model?.titles?.[current] ?? model?.title ?? '';
+}
+
 /** Rewrites every data-i18n / data-i18n-label element under `root`. */
 export function translatePage(root = document) {
   document.documentElement.lang = current;

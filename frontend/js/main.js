@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { createCompareView } from './compare-view.js';
-import { createControls, FIELDS } from './controls.js';
+import { createControls, fieldErrorsFor } from './controls.js';
 import { createDownloads } from './downloads.js';
 import { renderDetails } from './details.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
@@ -16,9 +16,9 @@ import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
 import { createEditor } from './editor/index.js';
 import { createFeatureMaps } from './featuremaps.js';
-import { formatShape } from './format.js';
+import { formatInt, formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
-import { getLanguage, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
+import { getLanguage, initialLanguage, setLanguage, t, titleOf, translatePage } from './i18n.js';
 import { createLens } from './lens.js';
 import { renderLessons } from './lessons.js';
 import { renderModelList } from './models.js';
@@ -27,6 +27,7 @@ import { renderHead, renderLegend, renderTotals } from './overview.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
 import { createLayerTable } from './table.js';
+import { headText } from './transfer.js';
 
 const VIEWS = ['diagram', 'table', 'compare']; // the tabs above the centre panel
 
@@ -114,12 +115,6 @@ function isResidualRoot(model, summary) {
   return model.family === 'resnet' && !summary.layers.some((r) => !r.is_leaf);
 }
 
-function fieldFor(error, edited) {
-  if (FIELDS.includes(error.field)) return error.field;
-  if (error.layer || error.body?.valid_range) return edited === 'width' ? 'width' : 'height';
-  return FIELDS.includes(edited) ? edited : 'height';
-}
-
 async function loadSummary(name, params, edited = null) {
   const token = ++summaryToken;
   store.set({ pending: true });
@@ -139,7 +134,7 @@ async function loadSummary(name, params, edited = null) {
   } catch (error) {
     if (token !== summaryToken) return;
     if (error.status === 422) {
-      store.set({ pending: false, fieldErrors: { [fieldFor(error, edited)]: error.detail } });
+      store.set({ pending: false, fieldErrors: fieldErrorsFor(error, edited) });
     } else {
       // Not about a value the person typed (server down, time limit): say so above the diagram.
       store.set({ pending: false, fieldErrors: {}, summaryError: error.detail ?? String(error) });
@@ -218,7 +213,7 @@ function renderDiagram() {
       });
   for (const id of ['fold-activations', 'collapse-all', 'expand-all']) $(id).disabled = paperView;
   view.show(layout, {
-    title: t('diagram.title', { model: model.title, shape: formatShape(summary.input_shape) }),
+    title: t('diagram.title', { model: titleOf(model), shape: formatShape(summary.input_shape) }),
     zoom,
     keepScroll,
   });
@@ -256,6 +251,7 @@ function renderStatus() {
   stale.hidden = !(hasErrors && summary);
   if (summary) stale.textContent = t('stale.note', { shape: formatShape(summary.input_shape) });
   $('summary-status').textContent = pending ? t('controls.loading') : '';
+  $('freeze-hint').textContent = summary ? headText(summary, { t, formatInt }) : '';
   $('diagram-scroll').setAttribute('aria-busy', String(pending));
   const warnings = $('summary-warnings');
   warnings.hidden = !summary?.warnings?.length;

@@ -2,6 +2,7 @@
 
 import { node } from './dom.js';
 import { formatCompact, formatInt, formatShape } from './format.js';
+import { titleOf } from './i18n.js';
 
 const DATASET_NAMES = { mnist: 'MNIST', cifar10: 'CIFAR-10', imagenet: 'ImageNet' };
 
@@ -21,7 +22,7 @@ export function renderModelList(list, models, selectedName, { t, onPick }) {
       params.title = formatInt(model.params);
       const bottom = node('span', 'model-bottom', '');
       bottom.append(params, badge);
-      button.append(node('span', 'model-name', model.title), meta, bottom);
+      button.append(node('span', 'model-name', titleOf(model)), meta, bottom);
       button.addEventListener('click', () => onPick(model.name));
       li.append(button);
       return li;

@@ -6,10 +6,11 @@
 import { KINDS } from './diagram/kinds.js';
 import { $, node } from './dom.js';
 import { formatBytes, formatCompact, formatInt, formatShape } from './format.js';
+import { titleOf } from './i18n.js';
 
 export function renderHead(model, { t, lang }) {
   if (!model) return;
-  $('model-title').textContent = model.title;
+  $('model-title').textContent = titleOf(model);
   const badge = $('model-badge');
   badge.textContent = t(model.trained ? 'models.trained' : 'models.random');
   badge.className = `badge ${model.trained ? 'badge-trained' : 'badge-random'}`;
@@ -20,7 +21,9 @@ export function renderHead(model, { t, lang }) {
     const link = node('a', null, model.paper.title);
     link.href = model.paper.url;
     link.rel = 'noopener noreferrer';
-    paper.append(`${t('lessons.paper')}: ${model.paper.authors} (${model.paper.year}), `, link);
+    // SimpleCNN is the notes' own network in LeNet's line, not the paper's network.
+    const label = model.paper.relation === 'tradition' ? t('lessons.paperTradition') : t('lessons.paper');
+    paper.append(`${label}: ${model.paper.authors} (${model.paper.year}), `, link);
   }
 }
 
@@ -62,7 +65,11 @@ export function renderLegend(layout, { t }) {
   };
   const extras = [];
   if (layout?.blocks.some((b) => b.frozen)) extras.push(item('swatch-frozen', t('legend.frozen')));
-  if (layout?.gpuSplit) extras.push(item('swatch-gpus', t('legend.gpus')));
+  if (layout?.gpuSplit) {
+    // In the paper every layer runs on both GPUs; the two columns mark the grouped layers,
+    // whose kernels read only their own GPU's maps.
+    extras.push(item('swatch-gpus', t('legend.gpus')), node('li', 'legend-note', t('legend.gpusNote')));
+  }
   $('legend').replaceChildren(
     ...KINDS.filter((k) => present.has(k)).map((kind) => item(`kind-${kind}`, t(`legend.${kind}`))),
     ...extras,

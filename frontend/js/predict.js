@@ -8,6 +8,7 @@ import * as api from './api.js';
 import { createDrawingCanvas } from './canvas.js';
 import { $, node } from './dom.js';
 import { formatMs, formatShape } from './format.js';
+import { titleOf } from './i18n.js';
 
 const TOP_K = 5;
 
@@ -78,7 +79,7 @@ export function createPredictPanel({ t, onResult = () => {} }) {
         const li = node('li', i === 0 ? 'top' : null);
         if (result.trained === false) li.classList.add('untrained');
         const label = node('span', 'topk-label', p.label);
-        label.title = `${p.label} (class ${p.index})`;
+        label.title = t('predict.classOf', { label: p.label, index: p.index });
         const bar = node('span', 'topk-bar');
         const fill = node('span');
         fill.style.width = `${Math.max(0.5, p.probability * 100)}%`;
@@ -182,9 +183,9 @@ export function createPredictPanel({ t, onResult = () => {} }) {
     ui.body.hidden = !predicts;
     ui.drawArea.hidden = model.dataset !== 'mnist';
     ui.notice.hidden = model.trained !== false;
-    const trained = models.filter((m) => m.trained).map((m) => m.title);
+    const trained = models.filter((m) => m.trained).map(titleOf);
     ui.noticeText.textContent = [
-      t('predict.untrainedText', { model: model.title }),
+      t('predict.untrainedText', { model: titleOf(model) }),
       trained.length ? t('predict.trainedOnes', { names: trained.join(', ') }) : '',
     ].join(' ');
   }

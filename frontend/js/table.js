@@ -20,6 +20,13 @@ const COLUMNS = [
   { key: 'trainable', label: 'table.trainable', numeric: true, value: (r) => r.trainable_params },
 ];
 
+/** Mult-adds as 15.5 G, the exact count in the tooltip (and in the totals below the table). */
+function macsCell(value) {
+  const cell = node('td', 'num', formatCompact(value));
+  if (value >= 1000) cell.title = formatInt(value);
+  return cell;
+}
+
 export function createLayerTable(table, footer, { t, onRowSelect }) {
   let summary = null;
   let sort = { key: 'index', direction: 1 };
@@ -37,13 +44,23 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
     return rows;
   }
 
+  // "Trainable" says something only in transfer-learning mode; without it the table fits a
+  // 1280-px window with Share and Mult-adds in view.
+  function frozenMode() {
+    return summary.totals.trainable_params !== summary.totals.params;
+  }
+
+  function columns() {
+    return frozenMode() ? COLUMNS : COLUMNS.filter((c) => c.key !== 'trainable');
+  }
+
   function header() {
     const thead = node('thead');
     const tr = node('tr');
-    for (const column of COLUMNS) {
+    for (const column of columns()) {
       const th = node('th');
       th.scope = 'col';
-      if (column.numeric) th.className = 'num';
+      th.className = [column.numeric ? 'num' : '', column.key === 'input' ? 'col-input' : ''].join(' ').trim();
       const active = sort.key === column.key;
       th.setAttribute('aria-sort', active ? (sort.direction > 0 ? 'ascending' : 'descending') : 'none');
       const button = node('button', 'sort-button', t(column.label));
@@ -69,7 +86,7 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
       if (!row.is_leaf) tr.className = 'container-row';
       if (row.index === selectedIndex) tr.classList.add('selected');
       const name = node('td', `name${hierarchy ? ` depth-${Math.min(row.depth, 6)}` : ''}`, row.name);
-      if (row.recursive) name.append(node('span', 'muted', ' (recursive)'));
+      if (row.recursive) name.append(' ', node('span', 'muted', t('table.recursive')));
       if (row.trainable === false) {
         tr.classList.add('frozen-row');
         name.append(' ', node('span', 'frozen-chip', t('table.frozen')));
@@ -79,13 +96,13 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
         node('td', 'num', String(row.index)),
         name,
         node('td', null, row.type),
-        node('td', 'shape', formatShape(row.input_shape)),
+        node('td', 'shape col-input', formatShape(row.input_shape)),
         node('td', 'shape', formatShape(row.output_shape)),
         node('td', 'num', params),
         node('td', 'num', row.recursive ? '—' : formatPercent(total ? row.params / total : 0)),
-        node('td', 'num', formatInt(row.mult_adds)),
-        node('td', 'num', row.recursive ? '—' : formatInt(row.trainable_params)),
+        macsCell(row.mult_adds),
       );
+      if (frozenMode()) tr.append(node('td', 'num', row.recursive ? '—' : formatInt(row.trainable_params)));
       tbody.append(tr);
     }
     return tbody;
@@ -99,13 +116,13 @@ export function createLayerTable(table, footer, { t, onRowSelect }) {
       node('th', null, t('table.total')),
       node('td'),
       node('td'),
-      node('td', 'shape', formatShape(summary.input_shape)),
+      node('td', 'shape col-input', formatShape(summary.input_shape)),
       node('td', 'shape', formatShape(summary.output_shape)),
       node('td', 'num', formatInt(totals.params)),
       node('td', 'num', '100 %'),
-      node('td', 'num', formatInt(totals.mult_adds)),
-      node('td', 'num', formatInt(totals.trainable_params)),
+      macsCell(totals.mult_adds),
     );
+    if (frozenMode()) tr.append(node('td', 'num', formatInt(totals.trainable_params)));
     tr.firstChild.colSpan = 1;
     tfoot.append(tr);
     return tfoot;

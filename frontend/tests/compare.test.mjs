@@ -2,24 +2,38 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 
-import { barShare, compareGrid, defaultSelection, shortTitles, stageShapeText } from '../js/compare-table.js';
+import { barShare, compareGrid, defaultSelection, shortTitles, shrinkFactor, stageShapeText } from '../js/compare-table.js';
 import { fixture } from './helpers.mjs';
 
-it('stage i of every model on one row, every head on the last', () => {
+it('stages line up by how far they shrank the input, every head on the last row', () => {
   const grid = compareGrid(fixture('analysis/compare_4'));
   assert.deepEqual(grid.models.map((m) => m.name), ['simplecnn', 'alexnet', 'vgg16', 'resnet18']);
-  assert.equal(grid.rows.length, 6); // VGG16 and ResNet-18 have 5 stages before the head
+  assert.deepEqual(grid.models.map((m) => m.input_size), [28, 224, 224, 32]);
+  assert.deepEqual(grid.rows.map((r) => r.key), ['1.1', '1.2', '2', '4', '8', '16', '32', 'head']);
   const head = grid.rows.at(-1);
-  assert.equal(head.key, 'head');
   assert.deepEqual(head.cells.map((c) => c.name), ['head', 'head', 'head', 'head']);
-  assert.deepEqual(grid.rows[2].cells.map((c) => c?.name ?? null), [null, 'stage3', 'stage3', 'layer2']);
+  const row = (key) => grid.rows.find((r) => r.key === key).cells.map((c) => (c ? `${c.name} ${c.spatial[0]}` : null));
+  // AlexNet's 27×27 beside VGG16's 28×28 (and ResNet-18's 4×4 of its 32-px input), not its 6×6.
+  assert.deepEqual(row('8'), [null, 'stage1 27', 'stage3 28', 'layer4 4']);
+  assert.deepEqual(row('32'), [null, 'stage3 6', 'stage5 7', null]);
+  assert.deepEqual(row('1.1'), [null, null, null, 'stem 32']);
+  assert.deepEqual(row('2'), ['stage1 14', null, 'stage1 112', 'layer2 16']);
   assert.equal(grid.maxParams, 123642856); // VGG16's head
   for (const model of grid.models) {
     const sum = model.stages.reduce((n, s) => n + s.params, 0);
     assert.equal(sum, model.params, `${model.name}: stages add up to the model`);
+    const shown = grid.rows.flatMap((r) => r.cells.filter((c, i) => c && grid.models[i] === model));
+    assert.equal(shown.length, model.stages.length, `${model.name}: every stage on some row`);
   }
   assert.equal(grid.commonSize, null);
   assert.match(grid.note, /No square input size/);
+});
+
+it('the shrink factor rounds to a power of two', () => {
+  assert.equal(shrinkFactor({ spatial: [27, 27] }, 224), 8);
+  assert.equal(shrinkFactor({ spatial: [55, 55] }, 224), 4);
+  assert.equal(shrinkFactor({ spatial: [32, 32] }, 32), 1);
+  assert.equal(shrinkFactor({ spatial: null }, 32), null);
 });
 
 it('shapes and bars', () => {

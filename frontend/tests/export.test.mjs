@@ -15,4 +15,5 @@ it('PNG at twice the size, less when a side or the area would be too large', () 
 
 it('file names say the model and input', () => {
   assert.equal(exportFileName(fixture('alexnet_2gpu'), 'png'), 'alexnet_2gpu_3x224x224_b1.png');
+  assert.equal(exportFileName(fixture('vgg16'), 'svg', { paper: true }), 'vgg16_3x224x224_b1_paper.svg');
 });

@@ -146,10 +146,20 @@ def test_compare_view_lists_the_chosen_models_by_stage(session: Session, api) ->
     page.wait_for_selector('#compare-table[data-models="resnet18,plain18"] tbody tr')
     page.check('#compare-picks input[value="vgg16"]')
     page.wait_for_selector('#compare-table[data-models="vgg16,resnet18,plain18"]')
+    # Each model opens at its own size (CIFAR's 32 px is not scaled up unasked)…
+    assert table.locator('th[data-model="resnet18"] .cmp-size').text_content() == "at 32 px"
+    assert page.text_content("#compare-note").startswith("Each model at its own input size")
+    assert page.is_hidden("#compare-warning")
+    # …and a common size is an explicit choice, here the largest default size all take.
     expected = api.get("/compare", params={"models": "vgg16,resnet18,plain18"}).json()
-    size = expected["common_size"]  # the largest default size all take: VGG16's 224
+    size = expected["common_size"]  # VGG16's 224
     assert size == 224
+    page.fill("#compare-size", str(size))
+    page.press("#compare-size", "Enter")
+    page.wait_for_selector('th[data-model="resnet18"] .cmp-upscaled')
     assert page.text_content("#compare-note") == f"All models at {size}×{size} px."
+    resnet = next(m for m in expected["models"] if m["name"] == "resnet18")
+    assert page.text_content("#compare-warning").startswith(resnet["upscale_warning"]["en"])
     for model in expected["models"]:
         cells = table.locator(f'td[data-model="{model["name"]}"][data-stage]')
         names = cells.evaluate_all("nodes => nodes.map(n => n.dataset.stage)")

@@ -23,7 +23,18 @@ export const PAPER = Object.freeze({
   barWidth: 7,
   barMin: 18,
   barSpan: 140,
+  labelAngle: 38, // degrees the operation labels rise to the right
+  labelChar: 7, // px per character of a bold 10.5-px label (measured: "AdaptiveAvgPool" ≈ 105 px)
+  shapeChar: 6.1, // px per character of the 10-px shape lines under a volume
+  clearance: 12, // px between a label and the volumes it passes over
+  labelSpacing: 22, // px (vertical) between parallel labels: a 10.5-px line (descenders too) and a gap
 });
+
+/** The shape lines printed under a volume: channels, then H×W (one line for a vector). */
+export function shapeLines(shape) {
+  const dims = shape.slice(1);
+  return dims.length === 3 ? [String(dims[0]), `${dims[1]}×${dims[2]}`] : [String(dims[0])];
+}
 
 const SHAPE_KEEPING = new Set(['act', 'norm', 'dropout']);
 
@@ -55,8 +66,9 @@ export function paperVolumes(summary) {
     }
     const keepsShape = same(row.output_shape, last.shape);
     const kind = kindOf(row.type);
-    // Convolutions that keep the shape share a volume (VGG's pairs); dense layers never do.
-    if (keepsShape && (SHAPE_KEEPING.has(kind) || (last.rows.length > 0 && kind !== 'linear'))) {
+    // Convolutions that keep the shape share a volume with the convolutions before them (VGG's
+    // pairs), never with a pool (a volume has one colour, its kind); dense layers never share.
+    if (keepsShape && (SHAPE_KEEPING.has(kind) || (last.kind === kind && kind !== 'linear'))) {
       last.rows.push(row);
       continue;
     }
@@ -121,8 +133,9 @@ export function paperLayout(summary) {
     ...maps.map((v) => spatial(v.shape[2]) + G.slant * spatial(v.shape[3])),
     ...vectors.map((v) => barHeight(v.shape[1])),
   );
-  const baseline = G.margin + G.labelRoom + tallest; // bottom edge of every front face
+  let baseline = G.margin + G.labelRoom + tallest; // bottom edge of every front face
   let x = G.margin;
+  let textRight = -Infinity; // right end of the previous volume's shape lines
   const total = summary.totals?.params ?? 0;
   const blocks = volumes.map((volume) => {
     // The layer that made this volume: the last one that is not a shape keeper (ReLU, BN).
@@ -133,6 +146,10 @@ export function paperLayout(summary) {
       volume.shape.length === 4
         ? { depth: thickness(volume.shape[1]), h: spatial(volume.shape[2]), recede: G.slant * spatial(volume.shape[3]) }
         : { depth: G.barWidth, h: barHeight(volume.shape[1]), recede: 0 };
+    // The shape lines are centred under the front face: neighbours' numbers must not touch.
+    const textWidth = Math.max(...shapeLines(volume.shape).map((l) => l.length)) * G.shapeChar;
+    x = Math.max(x, textRight + 8 - box.depth / 2 + textWidth / 2);
+    textRight = x + box.depth / 2 + textWidth / 2;
     const block = {
       id: volume.id,
       kind: volume.kind,
@@ -163,6 +180,38 @@ export function paperLayout(summary) {
     x += box.depth + box.recede + G.gap;
     return block;
   });
+  // Each rotated label starts above its volume and rises to the right; where it would cross a
+  // taller volume further right (VGG16's last pool before "FC 4096", the Flatten bar), or the
+  // start of a label there, it starts higher (labels are parallel: passing above a later
+  // label's start keeps clear of all of it). Placed right to left, so the later labels are
+  // known. Then everything moves down if a label would leave the top edge.
+  const rise = Math.tan((G.labelAngle * Math.PI) / 180);
+  const cos = Math.cos((G.labelAngle * Math.PI) / 180);
+  let overflow = 0;
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const block = blocks[i];
+    const cx = block.x + (block.w + block.recede) / 2;
+    const run = block.label.length * G.labelChar * cos; // horizontal extent of the label
+    let y = block.y - block.recede - 8;
+    for (const other of blocks.slice(i + 1)) {
+      if (other.x <= cx + run) {
+        y = Math.min(y, other.y - other.recede - G.clearance + Math.max(0, other.x - cx) * rise);
+      }
+      if (other.labelX <= cx + run) {
+        y = Math.min(y, other.labelY - G.labelSpacing + Math.max(0, other.labelX - cx) * rise);
+      }
+    }
+    block.labelX = cx;
+    block.labelY = y;
+    overflow = Math.max(overflow, G.margin - (y - run * rise));
+  }
+  if (overflow > 0) {
+    baseline += overflow;
+    for (const block of blocks) {
+      block.y += overflow;
+      block.labelY += overflow;
+    }
+  }
   return {
     paper: true,
     blocks,
@@ -173,6 +222,7 @@ export function paperLayout(summary) {
     arcs: [],
     adds: [],
     baseline,
+    labelAngle: G.labelAngle,
     // The last rotated label leans right past its volume.
     width: Math.ceil(x - G.gap + G.margin + G.labelRoom * 0.8),
     height: Math.ceil(baseline + G.shapeRoom + G.margin),

@@ -5,8 +5,9 @@
 
 import { SVG_NS, svg as el } from '../dom.js';
 import { formatInt } from '../format.js';
+import { shapeLines } from './paper-layout.js';
 
-function volumeNode(block, t) {
+function volumeNode(block, t, angle) {
   const { x, y, w, h, recede: r } = block;
   const g = el('g', {
     class: `block volume kind-${block.kind}${block.inferred ? ' inferred' : ''}`,
@@ -14,9 +15,8 @@ function volumeNode(block, t) {
     'data-volume': block.rows.map((row) => row.index).join(' ') || block.kind,
     tabindex: '-1',
     role: 'button',
-    'aria-label': [block.label, block.shapeText, block.params > 0 ? t('diagram.paramsOf', { n: formatInt(block.params) }) : '']
-      .filter(Boolean)
-      .join(', '),
+    // Begins with the tooltip's text, as read (WCAG 2.5.3: the visible text is in the name).
+    'aria-label': `${block.label} ${block.shapeText}${block.params > 0 ? `, ${t('diagram.paramsOf', { n: formatInt(block.params) })}` : ''}`,
   });
   g.append(el('title', {}, `${block.label}\n${block.shapeText}`));
   if (r > 0) {
@@ -27,12 +27,9 @@ function volumeNode(block, t) {
   }
   g.append(el('rect', { class: 'volume-front block-box', x, y, width: w, height: h }));
 
-  const cx = x + (w + r) / 2;
-  const top = y - r - 8;
-  g.append(el('text', { class: 'volume-label', x: cx, y: top, transform: `rotate(-38 ${cx} ${top})` }, block.label));
-  const dims = block.outputShape.slice(1);
-  const lines = dims.length === 3 ? [String(dims[0]), `${dims[1]}×${dims[2]}`] : [String(dims[0])];
-  lines.forEach((line, i) => {
+  const { labelX: lx, labelY: ly } = block;
+  g.append(el('text', { class: 'volume-label', x: lx, y: ly, transform: `rotate(-${angle} ${lx} ${ly})` }, block.label));
+  shapeLines(block.outputShape).forEach((line, i) => {
     g.append(el('text', { class: 'volume-shape', x: x + w / 2, y: y + h + 14 + i * 12 }, line));
   });
   return g;
@@ -59,7 +56,7 @@ export function renderPaper(layout, { t, title }) {
         el('line', { class: 'edge', x1: block.x + block.w + block.recede + 3, y1: y, x2: next.x - 3, y2: y, 'data-from': block.id, 'data-to': next.id }),
       );
     }
-    volumes.append(volumeNode(block, t));
+    volumes.append(volumeNode(block, t, layout.labelAngle));
   });
   svg.append(links, volumes);
   return svg;

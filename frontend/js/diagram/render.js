@@ -16,10 +16,15 @@ function fit(text, width, charW = CHAR_W) {
   return text.length <= max ? text : `${text.slice(0, Math.max(max - 1, 1))}…`;
 }
 
+/**
+ * The block's accessible name. It begins with its tooltip's lines (name, label, shape) as
+ * they read, so the text a person sees is part of the name (WCAG 2.5.3).
+ */
 function describeBlock(block, t) {
-  const parts = [block.name, block.label, block.shapeText];
-  if (block.params > 0) parts.push(t('diagram.paramsOf', { n: formatInt(block.params) }));
-  return parts.filter(Boolean).join(', ');
+  // A split block shows each GPU's half: those words come first, as drawn.
+  const drawn = block.halves ? halfTexts(block).flat().filter(Boolean) : [];
+  const text = [block.name, ...drawn, block.label, block.shapeText].filter(Boolean).join(' ');
+  return block.params > 0 ? `${text}, ${t('diagram.paramsOf', { n: formatInt(block.params) })}` : text;
 }
 
 /** A padlock left of a block whose weights are frozen (transfer learning). */
@@ -31,21 +36,34 @@ function lockNode(x, y, t) {
   return g;
 }
 
+/** Each half's drawn text, shortened to fit: [label, shape] (shape null on a thin block). */
+function halfTexts(block) {
+  return block.halves.map((half) =>
+    block.h >= 30
+      ? [fit(block.halfLabel, half.w - 8), fit(`GPU ${half.gpu} · ${half.shapeText}`, half.w - 8, 5.6)]
+      : [fit(block.halfLabel, half.w - 8, block.kind === 'act' ? 5 : CHAR_W), null],
+  );
+}
+
 /** Two halves side by side, "GPU 1" and "GPU 2" (diagram/gpus.js). */
 function halvesNodes(g, block) {
   // The gap between the halves still belongs to the block (hover, click).
   g.append(el('rect', { class: 'block-hit', x: block.x, y: block.y, width: block.w, height: block.h }));
-  for (const half of block.halves) {
+  const texts = halfTexts(block);
+  block.halves.forEach((half, i) => {
+    const [label, shape] = texts[i];
     g.append(el('rect', { class: 'block-box gpu-half', x: half.x, y: block.y, width: half.w, height: block.h, rx: 4, 'data-gpu': half.gpu }));
-    if (block.h >= 30) {
-      g.append(el('text', { class: 'block-label', x: half.cx, y: block.y + 15 }, fit(block.halfLabel, half.w - 8)));
-      g.append(el('text', { class: 'block-shape', x: half.cx, y: block.y + 30 }, fit(`GPU ${half.gpu} · ${half.shapeText}`, half.w - 8, 5.6)));
+    if (shape !== null) {
+      g.append(el('text', { class: 'block-label', x: half.cx, y: block.y + 15 }, label));
+      g.append(' '); // the label and the shape read as two words (accessible-name checks)
+      g.append(el('text', { class: 'block-shape', x: half.cx, y: block.y + 30 }, shape));
     } else {
       const y = block.y + block.h / 2 + (block.kind === 'act' ? 3 : 4);
       const cls = block.kind === 'act' ? 'block-label thin' : 'block-label';
-      g.append(el('text', { class: cls, x: half.cx, y }, fit(block.halfLabel, half.w - 8, block.kind === 'act' ? 5 : CHAR_W)));
+      g.append(el('text', { class: cls, x: half.cx, y }, label));
     }
-  }
+    g.append(' ');
+  });
 }
 
 function frozenNodes(g, block, t) {
@@ -91,6 +109,7 @@ function blockNode(block, t) {
   if (block.halves) return finishBlock(g, block, t); // each half carries its own text
   if (block.h >= 30) {
     g.append(el('text', { class: 'block-label', x: cx, y: block.y + 15 }, fit(block.label, block.w - 10)));
+    g.append(' '); // the label and the shape read as two words (accessible-name checks)
     g.append(el('text', { class: 'block-shape', x: cx, y: block.y + 30 }, fit(block.shapeText, block.w - 10, 5.6)));
   } else {
     const cls = block.kind === 'act' ? 'block-label thin' : 'block-label';
@@ -290,6 +309,8 @@ export function exportSvg(svg) {
     copies[i].removeAttribute('tabindex');
     copies[i].removeAttribute('class');
   });
+  // The ▾/▸ buttons are for the page, not for a slide.
+  for (const toggle of copy.querySelectorAll('[data-toggle]')) toggle.remove();
   const { width, height } = svg.viewBox.baseVal;
   copy.setAttribute('width', width);
   copy.setAttribute('height', height);

@@ -140,11 +140,24 @@ export const en = {
   'lessons.path': 'Spatial size along the network: {path}.',
   'lessons.heaviest': 'Heaviest layer: {name}, {share} of all parameters ({n}).',
   'lessons.paper': 'Paper',
+  'lessons.paperTradition': 'The lecture notes’ own network, in the tradition of',
   'error.network': 'The server could not be reached; check that it is running.',
+  'error.status': 'The server answered {status}.',
+  'predict.classOf': '{label} (class {index})',
+  'table.recursive': '(run again)',
+  'details.yes': 'yes',
+  'details.no': 'no',
 
   // Analysis panels: feature maps, Grad-CAM, receptive fields, compare, gradients, transfer, GPUs, exports.
   'controls.freeze': 'Freeze the feature extractor',
-  'controls.freezeHint': 'Transfer learning: only the head trains, for the classes above.',
+  'transfer.heading': 'Transfer learning',
+  'transfer.headOne':
+    'Frozen, only the head trains: {modules}, one fully connected layer, {n} parameters for {classes} classes (Classes, under Input).',
+  'transfer.headMany':
+    'Frozen, only the head trains: {modules}, all {k} fully connected layers, {n} parameters for {classes} classes (Classes, under Input).',
+  'transfer.noHead': 'This block has no classifier head, so there is nothing to keep training.',
+  'sidebar.label': 'Models, input and transfer learning',
+  'inspector.label': 'Layer details, predictions and lessons',
   'view.compare': 'Compare',
   'view.onnxTitle': 'The model as ONNX for this input size (exported by the server; takes a few seconds)',
   'view.onnxRunning': 'Exporting ONNX…',
@@ -154,7 +167,8 @@ export const en = {
   'diagram.frozen': 'frozen',
   'diagram.frozenTitle': 'Frozen: these weights keep their pretrained values',
   'legend.frozen': 'frozen (not trained)',
-  'legend.gpus': 'split over 2 GPUs (groups = 2)',
+  'legend.gpus': 'grouped: each GPU reads only its own half (groups = 2)',
+  'legend.gpusNote': 'In the paper every layer is split over the two GPUs; only these layers see one GPU’s maps.',
   'totals.frozen': 'Frozen',
   'table.frozen': 'frozen',
   'details.rf': 'Receptive field',
@@ -213,10 +227,13 @@ export const en = {
   'lens.rfText':
     '{layer}, unit {unit}: sees rows {rows} and columns {cols} ({size} px of its {full} field). Click the picture or use the arrow keys to pick another unit.',
   'compare.models': 'Models to compare',
-  'compare.size': 'Common input size',
-  'compare.auto': 'auto',
+  'compare.size': 'Common input size (optional)',
+  'compare.auto': 'own sizes',
+  'compare.own': 'Each model at its own input size (CIFAR networks at 32 px, ImageNet ones at 224 px). Type a size to compare them at one size.',
+  'compare.upscaledBadge': 'scaled up past its data set',
+  'compare.shrunk': 'input ÷ {n}',
   'compare.hint':
-    'A stage is the run of layers at one resolution (up to each max-pool; ResNet’s stem, layer1–4). Bars share one scale across the models.',
+    'A stage is the run of layers at one resolution (up to each max-pool; ResNet’s stem, layer1–4). Rows line up stages by how far they have shrunk the input (input ÷ 8: AlexNet’s 27×27 beside VGG’s 28×28). Bars share one scale across the models.',
   'compare.pickOne': 'Pick at least one model.',
   'compare.at': 'at {n} px',
   'compare.params': '{n} params',
@@ -226,6 +243,11 @@ export const en = {
   'compare.common': 'All models at {n}×{n} px.',
   'compare.commonExcept': 'At {n}×{n} px, except {names}: shown at its own size, with the reason under its name.',
   'grad.shortcut': '1×1 shortcut convolution (downsample)',
+  'grad.shortcutPoint': '{name} (shortcut)',
+  'grad.series.resnet': 'ResNet-{depth} (CIFAR)',
+  'grad.series.plain': 'Plain-{depth} (CIFAR, no skip connections)',
+  'grad.series.relu': '{depth} × (3×3 conv + ReLU)',
+  'grad.series.sigmoid': '{depth} × (3×3 conv + Sigmoid)',
   'compare.caption': 'Models side by side by stage',
   'compare.stage': 'Stage',
   'compare.head': 'head',
@@ -236,6 +258,7 @@ export const en = {
   'grad.depth': 'Depth',
   'grad.layers': 'Layers',
   'grad.batchStats': 'BatchNorm with batch statistics (as in training)',
+  'grad.heInit': 'He initialisation (as He et al. used; default: PyTorch’s)',
   'grad.chartLabel': 'Gradient norm per layer on a log scale: {names}',
   'grad.xAxis': 'weight layer (input side → output)',
   'grad.yAxis': 'gradient norm (log)',
@@ -267,13 +290,13 @@ export const en = {
   'lesson.plain.1':
     'The same stages and layers as the ResNet beside it, but no skip connections: every block is just conv-BN-ReLU-conv-BN-ReLU, so no arcs and no ⊕ in the diagram.',
   'lesson.plain.2':
-    'Gradients must pass back through every layer: each multiplies them by its derivative, and many factors below 1 shrink them towards 0 before they reach the first layers (vanishing gradient, degradation).',
+    'The notes: gradients pass back through every layer, each multiplies them by its derivative, and many factors below 1 shrink them towards 0 before they reach the first layers (vanishing gradient). The experiment below measures it: with BatchNorm passing values through (its initial statistics) Plain-18’s first-layer gradient is 4.2e-6 × ResNet-18’s, but with batch statistics, as in training, it is 1.5 ×: it does not vanish.',
   'lesson.plain.3':
-    'Put it next to its ResNet: same parameter count within a few downsample convolutions, yet the plain net trains worse as it gets deeper — the reason ResNet adds the input back.',
+    'Put it next to its ResNet: nearly the same parameter count, yet the plain net trains worse as it gets deeper. He et al. (2015, §4.1) trained such plain nets with BatchNorm, checked that their gradients do not vanish, and blamed optimisation difficulty (degradation: the deeper plain net has the higher training error). Adding each block’s input back removes it.',
   'lesson.resnet.1':
-    'Plain CNNs got worse as they got deeper (vanishing gradients, degradation). ResNet adds each block’s input to its output — the skip connection — so networks hundreds of layers deep still train.',
+    'The notes: plain CNNs got worse as they got deeper (vanishing gradients, degradation). He et al. (2015, §4.1) show this degradation is not vanishing gradients (with BatchNorm they do not vanish: the experiment’s batch-statistics mode) but networks that are hard to optimise. ResNet adds each block’s input to its output — the skip connection — so networks hundreds of layers deep still train.',
   'lesson.resnet.2':
-    'Vanishing gradient: backpropagation multiplies one derivative per layer; many factors below 1 shrink the gradient towards 0 before it reaches the first layers, whose weights then barely change (worst with sigmoid/tanh before ReLU).',
+    'Vanishing gradient, as the notes explain it: backpropagation multiplies one derivative per layer; many factors below 1 shrink the gradient towards 0 before it reaches the first layers, whose weights then barely change (worst with sigmoid/tanh before ReLU: the Sigmoid vs ReLU experiment shows it).',
   'lesson.resnet.3':
     'The block only has to learn the residual F(x) = H(x) − x. Where a stage halves the size and doubles the channels, the shortcut cannot be the identity: a 1×1 convolution with stride 2 (downsample, drawn on the arc) reshapes it.',
   // The architecture editor (issue 13).
