@@ -13,7 +13,7 @@ the engine's own background thread and is answered by eager PyTorch meanwhile
 (`timings_ms.engine` says which ran); the next ones use the session once it is ready. A build
 that fails is logged and the key stays on eager until the model is reloaded.
 
-Exports run in this process under the one export lock of `backend.exports.onnx`, on a private
+Exports run in this process under the one trace lock of `backend.serving.onnx_graph`, on a private
 module tree (shared weights, nothing copied): torch.export swaps a module's parameters while it
 traces, so it must never trace the runtime's shared module while requests run it.
 
@@ -32,7 +32,7 @@ import onnxruntime as ort
 import torch
 from torch import Tensor
 
-from backend.exports.onnx import onnx_bytes
+from backend.serving.onnx_graph import onnx_bytes
 from backend.serving.runtime import LoadedModel
 from backend.zoo import model_names
 
