@@ -26,7 +26,9 @@ class ClassProbability(BaseModel):
 class PredictResponse(BaseModel):
     model: str
     trained: bool = Field(description="False: random weights, the classes mean nothing.")
-    weights: str | None = Field(description='"user" (WEIGHTS_DIR), "shipped", or null.')
+    weights: str | None = Field(
+        description='"user" (WEIGHTS_DIR), "shipped", "run" (a training run), or null.'
+    )
     device: str
     engine: str = Field(
         description='What ran the forward pass (timings_ms.forward): "onnxruntime" or "eager" '
