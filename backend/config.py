@@ -113,6 +113,29 @@ class Settings(BaseSettings):
     # 2, 32), exports (1, 2); any other kind asked for gets 1 running, 4 waiting.
     # Predictions keep INFERENCE_CONCURRENCY and INFERENCE_QUEUE_LIMIT.
     workload_limits: dict[str, LaneLimits] = {}
+    # The engine of a prediction's forward pass: "eager" (PyTorch) or "onnxruntime", for every
+    # model, optionally followed by per-model choices: "onnxruntime,alexnet=eager". ONNX
+    # Runtime measured 0.5-0.95x eager's time here at one thread (bench/RESULTS.md); its session
+    # is built in the background after a model's first request, which eager answers.
+    inference_engine: str = "onnxruntime"
+    # Files made once and reused by later starts: the seeded random weights of untrained zoo
+    # models (memory-mapped when loaded). Empty: none kept.
+    cache_dir: Path | None = PROJECT_ROOT / ".cache"
+    # Static files of the page: gzip-compressed on the wire (when the browser accepts it) and
+    # revalidated with ETag / Last-Modified (304 when unchanged).
+    compress_static: bool = True
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("inference_engine")
+    @classmethod
+    def _engines_are_known(cls, value: str) -> str:
+        parse_engines(value)  # raises ValueError with the offending item
+        return value.strip()
+
     # Training lab (backend/lab). Runs (settings, curves, events, weights) live in RUNS_DIR;
     # data sets other than the offline MNIST sample are read from DATA_DIR, never downloaded
     # by the server.
@@ -167,6 +190,31 @@ class Settings(BaseSettings):
         if v in ("auto", "cpu", "cuda") or (v.startswith("cuda:") and v[5:].isdigit()):
             return v
         raise ValueError("DEVICE must be auto, cpu, cuda or cuda:N")
+
+
+ENGINE_NAMES = ("eager", "onnxruntime")
+
+
+def parse_engines(value: str) -> tuple[str, dict[str, str]]:
+    """ "onnxruntime,alexnet=eager" -> ("onnxruntime", {"alexnet": "eager"}): the default engine
+    (eager when only per-model choices are given) and the per-model ones."""
+    default = "eager"
+    per_model: dict[str, str] = {}
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        name, _, engine = item.rpartition("=")
+        engine = engine.strip().lower()
+        if engine not in ENGINE_NAMES:
+            raise ValueError(
+                f"INFERENCE_ENGINE: {item!r} names no engine; use eager or onnxruntime, for all "
+                "models or per model (vgg16=onnxruntime)"
+            )
+        if name.strip():
+            per_model[name.strip()] = engine
+        else:
+            default = engine
+    return default, per_model
 
 
 @cache

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
@@ -26,6 +25,7 @@ from backend.api.exports import router as exports_router
 from backend.api.middleware import CrossSiteGuard, RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi, operation_id
 from backend.api.source import router as source_router
+from backend.api.static import PageFiles
 from backend.api.training import router as training_router
 from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
@@ -62,7 +62,7 @@ class FrontendMount(Mount):
         return (Match.PARTIAL if match == Match.FULL else match), child_scope
 
 
-class FrontendFiles(StaticFiles):
+class FrontendFiles(PageFiles):
     """frontend/ without its tests folder (node tests and fixtures are not the page's)."""
 
     PRIVATE = ("tests",)
@@ -124,12 +124,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         spec = get_spec("simplecnn")
         summaries = app.state.summaries
         await asyncio.to_thread(summaries.get, spec, summaries.default_params(spec))
-    serving = await asyncio.to_thread(open_serving, settings, app.state.device.device)
+    # ONNX Runtime sessions are built from files the export worker writes (never traced here).
+    serving = await asyncio.to_thread(
+        open_serving, settings, app.state.device.device, app.state.exports.onnx_file
+    )
     if settings.warm_models:  # load and run these once now: their first request is then fast
-        await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models)
+        await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models, serving.engines)
     app.state.weights = serving.weights  # /models reads is_trained() from it
     app.state.runtime = serving.runtime
     app.state.inference = app.state.workloads.add(serving.gate)
+    app.state.engines = serving.engines
     app.state.image_limits = serving.limits
     app.state.downloads = DownloadManager(
         settings.weights_dir,
@@ -177,7 +181,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(predict.router)
     app.include_router(training_router)
     app.include_router(weights_router)
-    frontend = FrontendFiles(directory=FRONTEND_DIR, html=True)
+    frontend = FrontendFiles(directory=FRONTEND_DIR, html=True, compress=settings.compress_static)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.
     if settings.cors_origins:

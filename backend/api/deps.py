@@ -16,6 +16,7 @@ from backend.config import Settings
 from backend.exports.service import ExportPool
 from backend.lab.service import Lab
 from backend.serving.device import DeviceChoice
+from backend.serving.engines import Engines
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
 from backend.serving.weights import WeightStore
@@ -43,6 +44,10 @@ async def get_runtime(request: Request) -> ModelRuntime:
 
 async def get_gate(request: Request) -> InferenceGate:
     return request.app.state.inference
+
+
+async def get_engines(request: Request) -> Engines:
+    return request.app.state.engines
 
 
 async def get_weights(request: Request) -> WeightStore:
@@ -79,6 +84,7 @@ SourcesDep = Annotated[SourceService, Depends(get_sources)]
 DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
 RuntimeDep = Annotated[ModelRuntime, Depends(get_runtime)]
 GateDep = Annotated[InferenceGate, Depends(get_gate)]
+EnginesDep = Annotated[Engines, Depends(get_engines)]
 WeightsDep = Annotated[WeightStore, Depends(get_weights)]
 ImageLimitsDep = Annotated[ImageLimits, Depends(get_image_limits)]
 ExportsDep = Annotated[ExportPool, Depends(get_exports)]

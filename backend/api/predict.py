@@ -7,7 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep, WorkloadsDep
+from backend.api.deps import (
+    EnginesDep,
+    GateDep,
+    ImageLimitsDep,
+    RuntimeDep,
+    SettingsDep,
+    WorkloadsDep,
+)
 from backend.api.schemas import NOT_FOUND, UPLOAD_ERRORS, error
 from backend.api.uploads import IMAGE_BODY, read_image_bytes
 from backend.serving.images import decode_cost, to_data_url
@@ -33,6 +40,10 @@ class PredictResponse(BaseModel):
         description='"user" (WEIGHTS_DIR), "shipped", "run" (a training run), or null.'
     )
     device: str
+    engine: str = Field(
+        description='What ran the forward pass (timings_ms.forward): "onnxruntime" or "eager" '
+        "(PyTorch; also while a model's ONNX Runtime session is still being built)."
+    )
     predictions: list[ClassProbability] = Field(description="Most probable first.")
     input_shape: list[int] = Field(description="[1, C, H, W] as fed to the network.")
     timings_ms: dict[str, float] = Field(
@@ -68,6 +79,7 @@ async def predict(
     runtime: RuntimeDep,
     gate: GateDep,
     workloads: WorkloadsDep,
+    engines: EnginesDep,
     top_k: Annotated[int, Query(ge=1, description="How many classes to return.")] = 5,
     preview: Annotated[
         bool, Query(description="Also return the preprocessed input as a PNG data URL.")
@@ -86,7 +98,7 @@ async def predict(
     lane: Lane = gate
     if cost > settings.large_image_bytes:
         lane = workloads.lane("large_images", cls=GuardedLane)
-    result = await lane.run(predict_image, runtime, spec, data, limits, top_k, preview)
+    result = await lane.run(predict_image, runtime, spec, data, limits, top_k, preview, engines)
     finished = time.perf_counter()
     timings = {
         "read": round((read_done - started) * 1e3, 3),
@@ -101,6 +113,7 @@ async def predict(
         trained=result.trained,
         weights=result.weights,
         device=result.device,
+        engine=result.engine,
         predictions=[ClassProbability(**vars(s)) for s in result.predictions],
         input_shape=result.input_shape,
         timings_ms=timings,

@@ -174,6 +174,15 @@ class ExportPool:
         self._keep(job.key, file)
         return file
 
+    def onnx_file(
+        self, name: str, input_shape: tuple[int, ...], weights: Path, version: tuple[int, ...]
+    ) -> Path:
+        """The ONNX file of `name` with the weights in `weights` (a state dict file: a
+        checkpoint, or the seeded random weights the runtime saved), exported by the worker:
+        what the ONNX Runtime engine (serving/engines.py) builds its sessions from."""
+        n, c, h, w = input_shape
+        return self.export(ExportJob(name, (n, c, h, w), None, weights, version)).path
+
     def _out_of_memory(self, job: ExportJob) -> ServerBusyError:
         log.warning("export of %s ran out of the worker's memory", job.filename)
         return ServerBusyError(
