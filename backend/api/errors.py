@@ -88,12 +88,14 @@ def log_request_error(
     log.log(level, "request failed %s", pairs, extra=fields, **kwargs)
 
 
-def _method_not_allowed(request: Request, allow: str | None) -> str:
+def _method_not_allowed(request: Request, allow: str | None) -> dict[str, str]:
+    path, method = request.url.path, request.method
     methods = sorted(m.strip() for m in (allow or "").split(",") if m.strip())
     if not methods:
-        return f"{request.url.path} does not take {request.method}."
-    allowed = " or ".join(m for m in methods if m != "HEAD" or methods == ["HEAD"])
-    return f"{request.url.path} does not take {request.method}. Use {allowed}."
+        return bilingual("error.method", path=path, method=method)
+    shown = [m for m in methods if m != "HEAD" or methods == ["HEAD"]]
+    allowed = {lang: word.join(shown) for lang, word in bilingual("error.method.or").items()}
+    return bilingual("error.method.use", path=path, method=method, allowed=allowed)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -129,8 +131,10 @@ def install_error_handlers(app: FastAPI) -> None:
             log_request_error(request, 404, texts["en"])
             return JSONResponse({"detail": texts[lang]}, 404, headers=language_headers(lang))
         if exc.status_code == 405:
-            allow = (exc.headers or {}).get("Allow")
-            detail = _method_not_allowed(request, allow)
+            texts = _method_not_allowed(request, (exc.headers or {}).get("Allow"))
+            log_request_error(request, 405, texts["en"])
+            headers = (exc.headers or {}) | language_headers(lang)
+            return JSONResponse({"detail": texts[lang]}, 405, headers=headers)
         log_request_error(request, exc.status_code, detail)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
 

@@ -10,6 +10,11 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.requests import Request
+
+from backend.api.error_text import preferred_language
+from backend.i18n import bilingual
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -88,18 +93,17 @@ class RequestTimeout:
             )
             if started:
                 return  # headers already sent: nothing more can be said
-            body = json.dumps(
-                {
-                    "detail": f"The request took longer than {self.seconds:g} s and was stopped; "
-                    "try again, or with a smaller input."
-                }
-            ).encode()
+            lang = preferred_language(Request(scope))
+            detail = bilingual("error.timeout", seconds=f"{self.seconds:g}")[lang]
+            body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
             await send(
                 {
                     "type": "http.response.start",
                     "status": 504,
                     "headers": [
                         (b"content-type", b"application/json"),
+                        (b"content-language", lang.encode()),
+                        (b"vary", b"Accept-Language"),
                         (b"content-length", str(len(body)).encode()),
                     ],
                 }
