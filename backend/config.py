@@ -3,7 +3,7 @@
 import os
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -66,6 +66,27 @@ class Settings(BaseSettings):
     # "simplecnn,resnet18"), so their first request pays neither the load nor the first
     # forward's kernel set-up. Empty by default: start-up stays short and memory low.
     warm_models: Annotated[list[str], NoDecode] = []
+    # Training lab (backend/lab). Runs (settings, curves, events, weights) live in RUNS_DIR;
+    # data sets other than the offline MNIST sample are read from DATA_DIR, never downloaded
+    # by the server.
+    runs_dir: Path = PROJECT_ROOT / "runs"
+    data_dir: Path = PROJECT_ROOT / "data"
+    # Runs training at once, each in its own process (so its torch threads and its Python
+    # never slow the server's predictions down: bench/RESULTS.md), and runs allowed to wait.
+    training_concurrency: Annotated[int, Field(ge=1)] = 1
+    training_queue_limit: Annotated[int, Field(ge=0)] = 4
+    # torch threads of a training process; 1 leaves the other cores to predictions.
+    training_threads: Annotated[int, Field(ge=1)] = 1
+    # "process": each run in a child process (the default, bench/RESULTS.md); "thread": in a
+    # thread of the server's own process (no start-up cost, shares the GIL with requests).
+    training_isolation: Literal["process", "thread"] = "process"
+    # Caps on one run: epochs, training images per epoch, and the time estimated from the
+    # first measured batches (a run estimated to take longer is stopped, with the estimate).
+    training_max_epochs: Annotated[int, Field(ge=1)] = 50
+    training_max_images: Annotated[int, Field(ge=1)] = 60_000
+    training_max_seconds: Annotated[float, Field(gt=0)] = 1800.0
+    # Runs kept; beyond it, starting a run asks for finished ones to be deleted first.
+    training_max_runs: Annotated[int, Field(ge=1)] = 200
     # Custom networks (POST /architectures and the names it gives): what one may be. Every zoo
     # network fits (VGG19: 143.7 M parameters, 19.6 G mult-adds); a request over a limit is
     # refused (422) before anything is built, so none can hold a core or fill the memory.

@@ -85,6 +85,26 @@ class ExportBusyError(ExplorerError):
     """Exports run one at a time; this one waited too long for its turn."""
 
 
+class RunNotFoundError(ExplorerError):
+    """No training run with this id (never made, or deleted)."""
+
+
+class RunStateError(ExplorerError):
+    """The run exists but cannot do this yet (a checkpoint of a run still training...)."""
+
+
+class UnknownExperimentError(ExplorerError):
+    """No lab preset of this name."""
+
+
+class DatasetUnavailableError(ExplorerError):
+    """A data set that is not on this machine; the detail names the folder and the manual step."""
+
+
+class TrainingBusyError(ExplorerError):
+    """The training queue is full; `retry_after_s` says when to try again."""
+
+
 class NoPublishedWeightsError(ExplorerError):
     """A model with no published state dict to fetch (the seed's AlexNet, the CIFAR ResNets)."""
 

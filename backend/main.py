@@ -21,9 +21,11 @@ from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
 from backend.api.middleware import RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi, operation_id
+from backend.api.training import router as training_router
 from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
 from backend.exports.onnx import ExportService
+from backend.lab.service import Lab
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
@@ -105,8 +107,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         load_manifest(settings.weights_manifest),
         is_trained=serving.weights.is_trained,
     )
+    lab = await asyncio.to_thread(Lab, settings)  # reads the runs kept in RUNS_DIR
+    serving.weights.add_lookup(lab.checkpoint)  # a finished run's model serves its weights
+    app.state.lab = lab
     log.info("serving on %s", app.state.device.device)
     yield
+    await asyncio.to_thread(lab.close)  # runs still training end as `interrupted`
     app.state.downloads.close()  # a download under way stops; its partial file is kept
     serving.close()
 
@@ -135,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports_router)
     app.include_router(architectures_router)
     app.include_router(predict.router)
+    app.include_router(training_router)
     app.include_router(weights_router)
     frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last

@@ -3,6 +3,12 @@
     python -m backend.train simplecnn            # MNIST -> backend/weights/simplecnn.pt (shipped)
     python -m backend.train resnet18             # CIFAR-10 in data/ -> <WEIGHTS_DIR>/resnet18.pt
 
+The training lab's runs (the same as POST /training/runs, kept in RUNS_DIR):
+
+    python -m backend.train run --model simplecnn --epochs 2     # tqdm bar, then run-<id>
+    python -m backend.train promote <run-id> [--name simplecnn]   # -> <WEIGHTS_DIR>/<name>.pt
+    python -m backend.train fetch mnist                           # full MNIST into DATA_DIR
+
 Fixed seed, a progress bar, and the held-out accuracy (measured through the server's own
 preprocessing) printed at the end and recorded in a JSON file next to the checkpoint.
 """
@@ -13,6 +19,8 @@ import sys
 from pathlib import Path
 
 from backend.config import PROJECT_ROOT, get_settings
+from backend.lab.cli import COMMANDS
+from backend.lab.cli import main as lab_main
 from backend.serving.device import resolve_device
 from backend.serving.weights import SHIPPED_WEIGHTS_DIR
 from backend.training.data import DataUnavailableError
@@ -45,6 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        return lab_main(argv)
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     device = resolve_device(args.device or get_settings().device).device

@@ -24,6 +24,7 @@ from bench import (
     bench_memory,
     bench_predict,
     bench_summary,
+    bench_training,
 )
 from bench.images import test_jpegs
 from bench.server import running_server
@@ -252,6 +253,15 @@ def main() -> None:
         " worker threads (1 torch thread each) running batch-4 forwards against batch-1 "
         "forwards, in-process.",
         batch_text,
+    ))  # fmt: skip
+    print("training lab...", flush=True)
+    sections.append(_section(
+        "Training lab",
+        "A SimpleCNN run of 3 epochs on mnist-5k (no augmentation) started over HTTP, against "
+        "a bare PyTorch loop in this process on the same model, data, optimiser and thread "
+        "count; prediction p50 of a digit over HTTP while that run trains, with the run in a "
+        "child process (the default) and in a server thread (bench/bench_training.py).",
+        bench_training.measure(),
     ))  # fmt: skip
     sections.insert(2, _decisions(settings, config_results, cl_data, batch_data, crowd, stacks))
     RESULTS.write_text("\n".join(sections))

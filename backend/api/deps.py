@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from backend.analysis.summary import SummaryService
 from backend.config import Settings
 from backend.exports.onnx import ExportService
+from backend.lab.service import Lab
 from backend.serving.device import DeviceChoice
 from backend.serving.images import ImageLimits
 from backend.serving.runtime import InferenceGate, ModelRuntime
@@ -53,6 +54,10 @@ def get_downloads(request: Request) -> DownloadManager:
     return request.app.state.downloads
 
 
+def get_lab(request: Request) -> Lab:
+    return request.app.state.lab
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SummariesDep = Annotated[SummaryService, Depends(get_summaries)]
 DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
@@ -62,3 +67,4 @@ WeightsDep = Annotated[WeightStore, Depends(get_weights)]
 ImageLimitsDep = Annotated[ImageLimits, Depends(get_image_limits)]
 ExporterDep = Annotated[ExportService, Depends(get_exporter)]
 DownloadsDep = Annotated[DownloadManager, Depends(get_downloads)]
+LabDep = Annotated[Lab, Depends(get_lab)]

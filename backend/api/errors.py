@@ -10,6 +10,7 @@ never a traceback or a file path.
 import json
 import logging
 import math
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -40,6 +41,11 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.UnsupportedFormatError: 415,
     errors.UndecodableImageError: 422,
     errors.ModelUnavailableError: 503,
+    errors.RunNotFoundError: 404,
+    errors.RunStateError: 409,
+    errors.UnknownExperimentError: 404,
+    errors.DatasetUnavailableError: 409,
+    errors.TrainingBusyError: 503,
     errors.NoPublishedWeightsError: 404,
     errors.DownloadsDisabledError: 403,
     errors.DownloadConflictError: 409,
@@ -98,6 +104,21 @@ def _method_not_allowed(request: Request, allow: str | None) -> dict[str, str]:
     return bilingual("error.method.use", path=path, method=method, allowed=allowed)
 
 
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the API documents at this path (GET and POST /training/runs are two
+    routes, and Starlette's own 405 names only the first one it tried); None for paths the
+    schema does not describe."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in operations if m in HTTP_METHODS}
+    return ", ".join(sorted(methods)) or None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.ExplorerError)
     async def explorer_error(request: Request, exc: errors.ExplorerError) -> JSONResponse:
@@ -130,10 +151,18 @@ def install_error_handlers(app: FastAPI) -> None:
             texts = bilingual("error.not_found", path=request.url.path)
             log_request_error(request, 404, texts["en"])
             return JSONResponse({"detail": texts[lang]}, 404, headers=language_headers(lang))
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            # FastAPI's answer to a JSON body that is not UTF-8 text: a client mistake in the
+            # body like any other, so the same 422 as malformed JSON, with what to send
+            detail = "The body is not JSON text (UTF-8); send a JSON object, see /docs."
+            log_request_error(request, 422, detail)
+            return JSONResponse({"detail": detail}, 422, headers=language_headers(lang))
         if exc.status_code == 405:
-            texts = _method_not_allowed(request, (exc.headers or {}).get("Allow"))
+            allow = _allowed_methods(request) or (exc.headers or {}).get("Allow")
+            texts = _method_not_allowed(request, allow)
             log_request_error(request, 405, texts["en"])
-            headers = (exc.headers or {}) | language_headers(lang)
+            headers = {**(exc.headers or {}), **({"Allow": allow} if allow else {})}
+            headers |= language_headers(lang)
             return JSONResponse({"detail": texts[lang]}, 405, headers=headers)
         log_request_error(request, exc.status_code, detail)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)

@@ -26,7 +26,9 @@ class ClassProbability(BaseModel):
 class PredictResponse(BaseModel):
     model: str
     trained: bool = Field(description="False: random weights, the classes mean nothing.")
-    weights: str | None = Field(description='"user" (WEIGHTS_DIR), "shipped", or null.')
+    weights: str | None = Field(
+        description='"user" (WEIGHTS_DIR), "shipped", "run" (a training run), or null.'
+    )
     device: str
     predictions: list[ClassProbability] = Field(description="Most probable first.")
     input_shape: list[int] = Field(description="[1, C, H, W] as fed to the network.")

@@ -34,7 +34,7 @@ class ClassScore:
 class Prediction:
     model: str
     trained: bool
-    weights: str | None  # "user", "shipped" or None (random weights)
+    weights: str | None  # "user", "shipped", "run" or None (random weights)
     device: str
     predictions: list[ClassScore]
     input_shape: list[int]  # [1, C, H, W] as fed to the network

@@ -51,7 +51,7 @@ class LoadedModel:
     module: nn.Module  # eval mode, on `device`; shared: do not modify
     device: torch.device
     trained: bool
-    weights: str | None  # "user", "shipped", or None for random weights
+    weights: str | None  # "user", "shipped", "run", or None for random weights
     channels_last: bool = False  # weights in NHWC: feed inputs in torch.channels_last too
     checkpoint: Checkpoint | None = None  # the file the weights came from, as validated
 

@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class CheckpointError(Exception):
 class Checkpoint:
     model: str
     path: Path
-    source: str  # "user" (WEIGHTS_DIR) or "shipped" (backend/weights)
+    source: str  # "user" (WEIGHTS_DIR), "shipped" (backend/weights) or "run" (a training run)
     stamp: tuple[int, int, int] = (0, 0, 0)  # inode, size, mtime (ns) when it was validated
 
 
@@ -142,6 +142,20 @@ class WeightStore:
         self._stamps: dict[str, Stamp] = {}  # what the last validation of each model saw
         self._lock = threading.Lock()
         self._validate_lock = threading.Lock()  # one validation at a time (reads file headers)
+        # Checkpoints made at run time (a finished training run's), looked up after the scan.
+        self._lookups: list[Callable[[str], Checkpoint | None]] = []
+
+    def add_lookup(self, lookup: Callable[[str], Checkpoint | None]) -> None:
+        """`lookup(name)` answers the checkpoint of a name the start-up scan did not know (the
+        training lab's `run-<id>` models) or None; consulted on every question about it."""
+        self._lookups.append(lookup)
+
+    def _looked_up(self, name: str) -> Checkpoint | None:
+        for lookup in self._lookups:
+            found = lookup(name)
+            if found is not None:
+                return found
+        return None
 
     def scan(self, specs: Iterable[ModelSpec]) -> dict[str, Checkpoint]:
         """Validates the candidate checkpoints of every classifier; returns those that fit."""
@@ -249,14 +263,13 @@ class WeightStore:
                 )
 
     def is_trained(self, name: str) -> bool:
-        self.refresh(name)
-        with self._lock:
-            return name in self._found
+        return self.checkpoint(name) is not None
 
     def checkpoint(self, name: str) -> Checkpoint | None:
         self.refresh(name)
         with self._lock:
-            return self._found.get(name)
+            found = self._found.get(name)
+        return found if found is not None else self._looked_up(name)
 
     def forget(self, name: str, reason: str) -> None:
         """A checkpoint that failed to load after the scan (changed on disk, say)."""

@@ -49,13 +49,13 @@ class TrainingRun:
     torch: str = torch.__version__
 
 
-def _server_view(images: Tensor, dataset_name: str) -> Tensor:
+def server_view(images: Tensor, dataset_name: str) -> Tensor:
     """Held-out images as the server would see them (uint8 -> PIL -> preprocess_for)."""
     preprocess = preprocess_for(MNIST if dataset_name == "mnist" else CIFAR10)
     return torch.stack([preprocess(Image.fromarray(img.numpy())) for img in images])
 
 
-def _mnist_batches(split: Split, batch_size: int, generator: torch.Generator):
+def mnist_batches(split: Split, batch_size: int, generator: torch.Generator):
     images, labels = split.train_images, split.train_labels
 
     def batches(epoch: int) -> Iterator[tuple[Tensor, Tensor]]:
@@ -68,7 +68,7 @@ def _mnist_batches(split: Split, batch_size: int, generator: torch.Generator):
     return batches
 
 
-def _cifar_batches(split: Split, batch_size: int, generator: torch.Generator):
+def cifar_batches(split: Split, batch_size: int, generator: torch.Generator):
     images = split.train_images.permute(0, 3, 1, 2)  # (N, 3, 32, 32) uint8
     labels = split.train_labels
 
@@ -118,7 +118,7 @@ def train(
             split.heldout_images[:limit],
             split.heldout_labels[:limit],
         )
-    make = _mnist_batches if model_name == "simplecnn" else _cifar_batches
+    make = mnist_batches if model_name == "simplecnn" else cifar_batches
     batches = make(split, recipe.batch_size, generator)
     steps = -(-len(split.train_images) // recipe.batch_size)
 
@@ -135,7 +135,7 @@ def train(
         progress=progress,
     )
     dataset_name = get_spec(model_name).dataset.name  # type: ignore[union-attr]
-    heldout = _server_view(split.heldout_images, dataset_name)
+    heldout = server_view(split.heldout_images, dataset_name)
     score = accuracy(model, heldout, split.heldout_labels, device)
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -72,14 +72,23 @@ class ModelSpec:
 _REGISTRY: dict[str, ModelSpec] = {}
 # Consulted, in order, for a name that is not registered: each returns the spec the name
 # describes or None. `backend.architectures` installs one for the editor's custom networks,
-# whose names carry their whole specification, so no server state is needed to resolve them.
+# whose names carry their whole specification, so no server state is needed to resolve them;
+# the training lab installs one for its finished runs (`run-<id>`).
 Resolver = Callable[[str], ModelSpec | None]
 _RESOLVERS: list[Resolver] = []
 
 
-def register_resolver(resolver: Resolver) -> None:
+def register_resolver(resolver: Resolver) -> Callable[[], None]:
+    """Adds a resolver (once); returns the function that removes it again (an app shutting
+    down, like the training lab's)."""
     if resolver not in _RESOLVERS:
         _RESOLVERS.append(resolver)
+
+    def unregister() -> None:
+        if resolver in _RESOLVERS:
+            _RESOLVERS.remove(resolver)
+
+    return unregister
 
 
 def register(spec: ModelSpec) -> ModelSpec:
@@ -95,7 +104,7 @@ def get_spec(name: str) -> ModelSpec:
     spec = _REGISTRY.get(name)
     if spec is not None:
         return spec
-    for resolver in _RESOLVERS:
+    for resolver in list(_RESOLVERS):  # a copy: a lab may unregister meanwhile
         spec = resolver(name)
         if spec is not None:
             return spec

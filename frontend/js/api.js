@@ -218,6 +218,32 @@ export async function exportOnnx(name, { height, width, num_classes: numClasses 
   };
 }
 
+// ---------------------------------------------------------------- training lab
+
+function postJson(path, body) {
+  return request(path, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+}
+
+export const startRun = (settings) => postJson('training/runs', settings);
+export const listRuns = () => request('training/runs');
+export const getRun = (id) => request(`training/runs/${encodeURIComponent(id)}`);
+export const listPresets = () => request('training/presets');
+export const startPreset = (name) => postJson(`training/presets/${encodeURIComponent(name)}`);
+export const runEventsUrl = (id) => `training/runs/${encodeURIComponent(id)}/events`;
+
+/** Cancels a queued or running run (its record), or deletes a finished one (null). */
+export async function deleteRun(id) {
+  const response = await fetch(`training/runs/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  if (response.status === 204) return null;
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body, `The server answered ${response.status}.`);
+  return body;
+}
+
 // ---------------------------------------------------------------- published weights (issue 15)
 
 /** GET /weights: per classifier, trained or not, published weights, and a download's state. */

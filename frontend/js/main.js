@@ -27,9 +27,10 @@ import { renderHead, renderLegend, renderTotals } from './overview.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
 import { createLayerTable } from './table.js';
+import { createTrainPanel } from './train.js';
 import { headText } from './transfer.js';
 
-const VIEWS = ['diagram', 'table', 'compare']; // the tabs above the centre panel
+const VIEWS = ['diagram', 'table', 'compare', 'train']; // the tabs above the centre panel
 
 let layout = null; // the drawn layout, for looking blocks up by id
 let summaryToken = 0; // answers to superseded summary requests are dropped
@@ -364,6 +365,26 @@ for (const [i, name] of VIEWS.entries()) {
 }
 
 createDownloads({ t, svg: () => view.svg });
+
+// "Use these weights": a finished run is a model like any other (run-<id>); it joins the list
+// and becomes the current model, so predictions, feature maps and Grad-CAM use it.
+const trainPanel = createTrainPanel({
+  t,
+  onUseWeights: async (name) => {
+    const info = await api.getModel(name);
+    const models = store.get().models.filter((m) => m.name !== name);
+    store.set({ models: [...models, info] });
+    selectModel(name);
+  },
+});
+let trainLoaded = false;
+store.subscribe((state, changed) => {
+  if (changed.has('view') && state.view === 'train' && !trainLoaded) {
+    trainLoaded = true;
+    trainPanel.load();
+  }
+  if (changed.has('lang') && trainLoaded) trainPanel.retranslate();
+});
 
 let resizeTimer = null;
 window.addEventListener('resize', () => {

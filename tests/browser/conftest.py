@@ -46,7 +46,9 @@ def app_server(log_path: Path, env: dict[str, str] | None = None) -> Iterator[st
 
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with app_server(tmp_path_factory.mktemp("server") / "uvicorn.log") as url:
+    # lab runs started by the browser tests go to a folder of their own
+    env = {"RUNS_DIR": str(tmp_path_factory.mktemp("runs"))}
+    with app_server(tmp_path_factory.mktemp("server") / "uvicorn.log", env=env) as url:
         yield url
 
 
