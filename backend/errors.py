@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
+from backend.i18n import bilingual
+
 
 class ExplorerError(Exception):
     """A mistake in what a client asked for; `detail` is one sentence a person can act on.
@@ -113,9 +115,7 @@ class NoPublishedWeightsError(ExplorerError):
 
     def __init__(self, model: str, published: list[str]) -> None:
         super().__init__(
-            f"{model} has no published weights to fetch (published: {', '.join(published)}); "
-            f"train it, or install your own state dict with: python -m backend.weights import "
-            f"{model} FILE",
+            bilingual("error.weights.none_published", model=model, published=", ".join(published)),
             model=model,
             published=published,
         )

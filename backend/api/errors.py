@@ -94,12 +94,14 @@ def log_request_error(
     log.log(level, "request failed %s", pairs, extra=fields, **kwargs)
 
 
-def _method_not_allowed(request: Request, allow: str | None) -> str:
+def _method_not_allowed(request: Request, allow: str | None) -> dict[str, str]:
+    path, method = request.url.path, request.method
     methods = sorted(m.strip() for m in (allow or "").split(",") if m.strip())
     if not methods:
-        return f"{request.url.path} does not take {request.method}."
-    allowed = " or ".join(m for m in methods if m != "HEAD" or methods == ["HEAD"])
-    return f"{request.url.path} does not take {request.method}. Use {allowed}."
+        return bilingual("error.method", path=path, method=method)
+    shown = [m for m in methods if m != "HEAD" or methods == ["HEAD"]]
+    allowed = {lang: word.join(shown) for lang, word in bilingual("error.method.or").items()}
+    return bilingual("error.method.use", path=path, method=method, allowed=allowed)
 
 
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -171,10 +173,11 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": detail}, 422, headers=language_headers(lang))
         if exc.status_code == 405:
             allow = _allowed_methods(request) or (exc.headers or {}).get("Allow")
-            headers = {**(exc.headers or {}), "Allow": allow} if allow else exc.headers
-            detail = _method_not_allowed(request, allow)
-            log_request_error(request, 405, detail)
-            return JSONResponse({"detail": detail}, 405, headers=headers)
+            texts = _method_not_allowed(request, allow)
+            log_request_error(request, 405, texts["en"])
+            headers = {**(exc.headers or {}), **({"Allow": allow} if allow else {})}
+            headers |= language_headers(lang)
+            return JSONResponse({"detail": texts[lang]}, 405, headers=headers)
         log_request_error(request, exc.status_code, detail)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
 

@@ -12,6 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.requests import Request
+
+from backend.api.error_text import preferred_language
+from backend.i18n import bilingual
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -79,18 +84,17 @@ def log_refusal(scope: Scope, status: int, detail: str) -> None:
     log.warning("request failed %s", pairs, extra=fields)
 
 
-async def send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
-    body = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+async def send_json(
+    send: Send, status: int, payload: dict[str, Any], lang: str | None = None
+) -> None:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if lang is not None:  # the detail is in the client's language (Accept-Language)
+        headers += [(b"content-language", lang.encode()), (b"vary", b"Accept-Language")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -134,7 +138,9 @@ class RequestTimeout:
                 "try again, or with a smaller input."
             )
             log_refusal(scope, 504, detail)
-            await send_json(send, 504, {"detail": detail})
+            lang = preferred_language(Request(scope))
+            localised = bilingual("error.timeout", seconds=f"{self.seconds:g}")[lang]
+            await send_json(send, 504, {"detail": localised}, lang)
             return
         await task  # done, or streaming its response: no limit once it has started
 

@@ -17,15 +17,14 @@ from backend.errors import (
     InvalidParameterError,
     UnsupportedFormatError,
 )
+from backend.i18n import bilingual
 from backend.serving.images import ACCEPTED, ImageLimits
 from backend.serving.json_bodies import image_from_json
 from backend.workloads import Workloads
 
 MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries around the file itself
-HOW_TO_SEND = (
-    "send multipart/form-data with the image in a field named 'file', JSON "
-    '{"image": "data:image/png;base64,..."}, or the image itself as the body'
-)
+HOW_TO_SEND_TEXTS = bilingual("error.upload.how")
+HOW_TO_SEND = HOW_TO_SEND_TEXTS["en"]
 
 
 class ImageDataURL(BaseModel):
@@ -97,15 +96,14 @@ async def _file_from_multipart(request: Request, body: bytes) -> bytes:
         )
     except HTTPException as exc:  # python-multipart's refusals (too many parts, bad framing)
         raise InvalidParameterError(
-            f"The multipart body could not be parsed ({exc.detail}); {HOW_TO_SEND}."
+            bilingual("error.upload.multipart", reason=exc.detail, how=HOW_TO_SEND_TEXTS)
         ) from None
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             found = ", ".join(repr(k) for k in form) or "none"
             raise InvalidParameterError(
-                f"The multipart body has no file field named 'file' (fields: {found}); "
-                f"{HOW_TO_SEND}.",
+                bilingual("error.upload.no_file", found=found, how=HOW_TO_SEND_TEXTS),
                 field="file",
             )
         return await upload.read()

@@ -179,4 +179,57 @@ TEXT: dict[str, str] = {
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
         "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
     ),
+    # 가중치 내려받기, 업로드, 모델 불러오기, 메서드, 시간 제한 오류.
+    "error.weights.none_published": (
+        "{model} 모델은 내려받을 공개 가중치가 없습니다(공개된 모델: {published}). "
+        "직접 학습하거나, 가진 state dict를 다음 명령으로 설치하세요: "
+        "python -m backend.weights import {model} FILE"
+    ),
+    "error.weights.downloads_off": (
+        "이 서버는 페이지에서 가중치를 내려받지 않습니다(ALLOW_WEIGHT_DOWNLOADS가 꺼져 있습니다). "
+        "서버에서 다음 명령을 실행하세요: {command}"
+    ),
+    "error.weights.busy": (
+        "{running} 가중치를 내려받는 중입니다({percent}). 내려받기는 한 번에 하나만 실행되므로, "
+        "끝난 뒤에 {model} 내려받기를 시작하세요."
+    ),
+    "error.weights.already_trained": (
+        "{model} 모델에는 이미 학습된 가중치가 있습니다. 공개 가중치를 대신 받으려면 먼저 "
+        "다음 명령으로 지우세요: python -m backend.weights remove {model}"
+    ),
+    "error.upload.how": (
+        "이미지를 'file'이라는 필드에 담은 multipart/form-data, JSON "
+        '{{"image": "data:image/png;base64,..."}}, 또는 이미지 자체를 본문으로 보내세요'
+    ),
+    "error.upload.multipart": "multipart 본문을 해석할 수 없습니다({reason}). {how}.",
+    "error.upload.no_file": (
+        "multipart 본문에 'file'이라는 파일 필드가 없습니다(있는 필드: {found}). {how}."
+    ),
+    "error.load.cooling": (
+        "{model} 모델은 조금 전 {device}에서 불러오지 못했고({kind}) 앞으로 {left}초 동안 "
+        "다시 시도하지 않습니다. 다른 모델은 그대로 쓸 수 있습니다."
+    ),
+    "error.load.memory": (
+        "지금은 {device}에 {model} 모델을 불러올 메모리가 부족합니다({kind}). {retry}초 뒤에 "
+        "다시 시도하거나 더 작은 모델을 고르세요."
+    ),
+    "error.load.failed": (
+        "{model} 모델을 {device}에서 불러오지 못했습니다({kind}). 다른 모델은 그대로 쓸 수 "
+        "있습니다. {retry}초 뒤에 다시 시도하세요. 자세한 내용은 서버 로그에 있습니다."
+    ),
+    "error.inference.memory_gpu": (
+        "이 요청을 계산하다가 GPU 메모리가 부족해졌습니다. 잠시 후 다시 시도하거나, "
+        "더 작은 모델이나 입력으로 시도하세요."
+    ),
+    "error.inference.memory_server": (
+        "이 요청을 계산하다가 서버 메모리가 부족해졌습니다. 잠시 후 다시 시도하거나, "
+        "더 작은 모델이나 입력으로 시도하세요."
+    ),
+    "error.method": "{path} 경로는 {method} 요청을 받지 않습니다.",
+    "error.method.use": "{path} 경로는 {method} 요청을 받지 않습니다. {allowed} 요청을 쓰세요.",
+    "error.method.or": " 또는 ",
+    "error.timeout": (
+        "요청이 {seconds}초보다 오래 걸려 중단되었습니다. 다시 시도하거나 더 작은 입력으로 "
+        "시도하세요."
+    ),
 }

@@ -175,8 +175,13 @@ class ModelRuntime:
         left = self.failure_cooldown_s - (time.monotonic() - when)
         if left > 0:
             raise ModelUnavailableError(
-                f"{name} failed to load on {self.device} a moment ago ({kind}) and is not "
-                f"retried for another {left:.0f} s; the other models still work.",
+                bilingual(
+                    "error.load.cooling",
+                    model=name,
+                    device=self.device,
+                    kind=kind,
+                    left=f"{left:.0f}",
+                ),
                 model=name,
                 retry_after_s=math.ceil(left),
             )
@@ -196,8 +201,13 @@ class ModelRuntime:
                 extra={"model": spec.name, "device": str(self.device)},
             )  # fmt: skip
             raise ModelUnavailableError(
-                f"There is not enough memory on {self.device} to load {spec.name} right now "
-                f"({type(exc).__name__}); try again in {retry} s or choose a smaller model.",
+                bilingual(
+                    "error.load.memory",
+                    model=spec.name,
+                    device=self.device,
+                    kind=type(exc).__name__,
+                    retry=retry,
+                ),
                 model=spec.name,
                 retry_after_s=retry,
             ) from exc
@@ -209,9 +219,13 @@ class ModelRuntime:
                 extra={"model": spec.name, "device": str(self.device)},
             )  # fmt: skip
             raise ModelUnavailableError(
-                f"{spec.name} could not be loaded on {self.device} ({type(exc).__name__}); "
-                f"the other models still work. Try again in {retry} s; the server log has "
-                "details.",
+                bilingual(
+                    "error.load.failed",
+                    model=spec.name,
+                    device=self.device,
+                    kind=type(exc).__name__,
+                    retry=retry,
+                ),
                 model=spec.name,
                 retry_after_s=retry,
             ) from exc
@@ -384,7 +398,6 @@ def call_with_memory_guard(fn: Callable[..., T], /, *args: object) -> T:
             type(exc).__name__, extra={"error": type(exc).__name__},
         )  # fmt: skip
         raise ModelUnavailableError(
-            f"The {where} ran out of memory computing this request; try again in a "
-            "moment, or with a smaller model or input.",
+            bilingual(f"error.inference.memory_{'gpu' if on_cuda else 'server'}"),
             retry_after_s=1,
         ) from exc
