@@ -59,7 +59,9 @@ def upload_images() -> list[bytes]:
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExportPool]:
     """The export worker process that writes the engine's ONNX files, as in the server."""
-    pool = ExportPool(tmp_path_factory.mktemp("exports"))
+    # The server's own memory limit for the worker (VGG19's export needs more than 6 GiB).
+    memory = Settings.model_fields["export_memory_bytes"].default
+    pool = ExportPool(tmp_path_factory.mktemp("exports"), memory_bytes=memory)
     yield pool
     pool.close()
 
