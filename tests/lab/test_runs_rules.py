@@ -239,7 +239,11 @@ def test_the_degradation_preset_runs_the_four_cifar_style_networks_on_mnist(clie
     shared = [{k: v for k, v in r.items() if k not in ("label", "model")} for r in runs]
     assert all(s == shared[0] for s in shared)
     assert shared[0]["dataset"] == "mnist-5k" and shared[0]["seed"] == 0
-    assert (shared[0]["optimizer"], shared[0]["lr"]) == ("sgd", 0.1)
+    assert (shared[0]["optimizer"], shared[0]["lr"], shared[0]["schedule"]) == (
+        "sgd",
+        0.1,
+        "onecycle",
+    )
     for run, depth in zip(runs, (20, 56, 20, 56), strict=True):
         summary = client.get(f"/models/{run['model']}/summary").json()
         assert summary["input_shape"] == [1, 1, 28, 28]
