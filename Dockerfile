@@ -50,7 +50,7 @@ ENV WEIGHTS_DIR=/checkpoints
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import json, sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4); sys.exit(0 if json.load(r).get('status') == 'ok' else 1)"]
-CMD ["python", "-m", "uvicorn", "backend.main:app", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["python", "-m", "backend.server", "--host", "0.0.0.0", "--port", "8000"]
 
 ARG TORCH_VARIANT=cpu
 ARG TORCH_INDEX=pytorch

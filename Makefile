@@ -26,7 +26,7 @@ install: $(VENV)/.installed-app
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	ALLOW_WEIGHT_DOWNLOADS=$(ALLOW_WEIGHT_DOWNLOADS) $(PY) -m uvicorn backend.main:app --host $(HOST) --port $(PORT)
+	ALLOW_WEIGHT_DOWNLOADS=$(ALLOW_WEIGHT_DOWNLOADS) $(PY) -m backend.server --host $(HOST) --port $(PORT)
 
 # ESLint, pinned in package.json/package-lock.json, lints the page's modules and their node tests.
 node_modules/.installed: package.json package-lock.json
@@ -65,3 +65,9 @@ SOAK_REQUESTS ?= 200000
 .PHONY: soak
 soak: install-dev
 	$(PY) -m scripts.soak --seconds $(SOAK_SECONDS) --requests $(SOAK_REQUESTS) --concurrency 32
+
+# Issue 19's attacks against a real server, each with /health, cached-summary and prediction
+# probes (tests/test_attacks.py is the short form); exits non-zero on any failure.
+.PHONY: attacks
+attacks: install-dev
+	$(PY) -m scripts.attacks

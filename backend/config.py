@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from backend.workloads import LaneLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,8 +51,23 @@ class Settings(BaseSettings):
     # Largest image, width × height as its header declares (checked before any decoding).
     # Capped at Pillow's own decompression-bomb threshold, so Pillow never has to warn.
     max_image_pixels: Annotated[int, Field(ge=1, le=89_478_485)] = 50_000_000
-    # Models kept in memory at once, least recently used dropped first (VGG16 alone: 0.55 GB).
-    max_loaded_models: Annotated[int, Field(ge=1)] = 2
+    # Peak memory one image's decode may take, estimated from its header (decoder buffers,
+    # EXIF rotation, conversion to L/RGB): a 1.9 KB one-colour 7000×7000 RGBA WebP needs
+    # ~790 MiB in libwebp alone. Past it: 413 saying why and what size would fit.
+    max_decode_bytes: Annotated[int, Field(ge=1 << 20)] = 256 * 1024 * 1024
+    # All decodes running at once share this many bytes; one that does not fit waits up to
+    # decode_wait_s for others to finish, then gets 503 with Retry-After.
+    decode_memory_bytes: Annotated[int, Field(ge=1 << 20)] = 768 * 1024 * 1024
+    decode_wait_s: Annotated[float, Field(ge=0)] = 5.0
+    # A prediction whose image needs more than this to decode (header estimate; a 12 MP JPEG
+    # at reduced scale ~3 MiB, a 3000×3000 RGBA PNG ~50 MiB) runs in a lane of its own
+    # ("large_images"), so seconds-long decodes never hold the slots small images use.
+    large_image_bytes: Annotated[int, Field(ge=0)] = 32 * 1024 * 1024
+    # Models kept in memory for predictions: while their weights fit in model_memory_bytes
+    # (VGG16 alone: 0.55 GB, AlexNet 0.25 GB) and they are at most max_loaded_models; least
+    # recently used dropped first. Shipped trained models (SimpleCNN) stay and count in neither.
+    model_memory_bytes: Annotated[int, Field(ge=1 << 20)] = 1536 * 1024 * 1024
+    max_loaded_models: Annotated[int, Field(ge=1)] = 4
     # Predictions computed at once (default: one per CPU core); up to inference_queue_limit more
     # wait, and beyond that the answer is 503 instead of an unbounded queue.
     inference_concurrency: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
@@ -66,6 +83,59 @@ class Settings(BaseSettings):
     # "simplecnn,resnet18"), so their first request pays neither the load nor the first
     # forward's kernel set-up. Empty by default: start-up stays short and memory low.
     warm_models: Annotated[list[str], NoDecode] = []
+    # ONNX exports run in a worker process (backend/exports/). An export whose file would pass
+    # max_export_bytes (~4 bytes per parameter; protobuf caps one file at 2 GB anyway) is
+    # refused with 422 before any work: VGG19 at 1000 classes is 0.58 GB, with 100,000 2.2 GB.
+    max_export_bytes: Annotated[int, Field(ge=1 << 20)] = 1 << 30
+    # The worker's address space (RLIMIT_AS; torch alone reserves ~3.3 GB of it, VGG16's
+    # export peaks at 6.5 GB): past it the export fails inside the worker with 503.
+    export_memory_bytes: Annotated[int, Field(ge=0)] = 10 << 30
+    # Where exported files are written (a fresh folder under it; system temp by default) and
+    # how many bytes of them are kept for the next request of the same file.
+    export_dir: Path | None = None
+    export_disk_bytes: Annotated[int, Field(ge=0)] = 2 << 30
+    export_timeout_s: Annotated[float, Field(gt=0)] = 300.0
+    # A client that reads nothing of a streamed file for this long is dropped (its socket
+    # closed), so a reader that never reads holds a file handle, not the file in memory.
+    send_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    # The server process (python -m backend.server, what `make run` and Docker start): a request
+    # head must be complete this many seconds after its first byte and be at most this long,
+    # else the connection is closed (slowloris); uvicorn answers 503 itself past max_connections
+    # connections and requests at once, and closes keep-alive connections idle for keep_alive_s.
+    header_timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    max_request_head_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
+    max_connections: Annotated[int, Field(ge=1)] = 2048
+    keep_alive_s: Annotated[int, Field(ge=1)] = 5
+    # Heavy work by kind (backend/workloads.py), JSON: {"kind": {"concurrency": n,
+    # "queue_limit": m, "retry_after_s": s}}. Known kinds: analysis (uncached summaries,
+    # receptive fields, compare, custom specs; default 1 running, 16 waiting), gradients (1, 8),
+    # inspection (feature maps, Grad-CAM; 1, 8), large_images (1, 4), bodies (JSON, data URLs;
+    # 2, 32), exports (1, 2); any other kind asked for gets 1 running, 4 waiting.
+    # Predictions keep INFERENCE_CONCURRENCY and INFERENCE_QUEUE_LIMIT.
+    workload_limits: dict[str, LaneLimits] = {}
+    # The engine of a prediction's forward pass: "eager" (PyTorch) or "onnxruntime", for every
+    # model, optionally followed by per-model choices: "onnxruntime,alexnet=eager". ONNX
+    # Runtime measured 0.5-0.95x eager's time here at one thread (bench/RESULTS.md); its session
+    # is built in the background after a model's first request, which eager answers.
+    inference_engine: str = "onnxruntime"
+    # Files made once and reused by later starts: the seeded random weights of untrained zoo
+    # models (memory-mapped when loaded). Empty: none kept.
+    cache_dir: Path | None = PROJECT_ROOT / ".cache"
+    # Static files of the page: gzip-compressed on the wire (when the browser accepts it) and
+    # revalidated with ETag / Last-Modified (304 when unchanged).
+    compress_static: bool = True
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("inference_engine")
+    @classmethod
+    def _engines_are_known(cls, value: str) -> str:
+        parse_engines(value)  # raises ValueError with the offending item
+        return value.strip()
+
     # Training lab (backend/lab). Runs (settings, curves, events, weights) live in RUNS_DIR;
     # data sets other than the offline MNIST sample are read from DATA_DIR, never downloaded
     # by the server.
@@ -120,6 +190,31 @@ class Settings(BaseSettings):
         if v in ("auto", "cpu", "cuda") or (v.startswith("cuda:") and v[5:].isdigit()):
             return v
         raise ValueError("DEVICE must be auto, cpu, cuda or cuda:N")
+
+
+ENGINE_NAMES = ("eager", "onnxruntime")
+
+
+def parse_engines(value: str) -> tuple[str, dict[str, str]]:
+    """ "onnxruntime,alexnet=eager" -> ("onnxruntime", {"alexnet": "eager"}): the default engine
+    (eager when only per-model choices are given) and the per-model ones."""
+    default = "eager"
+    per_model: dict[str, str] = {}
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        name, _, engine = item.rpartition("=")
+        engine = engine.strip().lower()
+        if engine not in ENGINE_NAMES:
+            raise ValueError(
+                f"INFERENCE_ENGINE: {item!r} names no engine; use eager or onnxruntime, for all "
+                "models or per model (vgg16=onnxruntime)"
+            )
+        if name.strip():
+            per_model[name.strip()] = engine
+        else:
+            default = engine
+    return default, per_model
 
 
 @cache

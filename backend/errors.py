@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
+from backend.i18n import bilingual
+
 
 class ExplorerError(Exception):
     """A mistake in what a client asked for; `detail` is one sentence a person can act on.
@@ -75,12 +77,17 @@ class UndecodableImageError(ImageRejectedError):
     """Empty, truncated, zero-size, corrupt, or not an image at all."""
 
 
-class ModelUnavailableError(ExplorerError):
+class ServerBusyError(ExplorerError):
+    """One kind of heavy work is at capacity (its workers busy and its queue full, or its
+    memory budget taken); `retry_after_s` says when to come back. Other kinds still run."""
+
+
+class ModelUnavailableError(ServerBusyError):
     """The model cannot run right now (too many requests waiting, out of memory)."""
 
 
-class ExportBusyError(ExplorerError):
-    """Exports run one at a time; this one waited too long for its turn."""
+class ExportBusyError(ServerBusyError):
+    """Exports are at capacity; this one waited too long for its turn."""
 
 
 class RunNotFoundError(ExplorerError):
@@ -108,9 +115,7 @@ class NoPublishedWeightsError(ExplorerError):
 
     def __init__(self, model: str, published: list[str]) -> None:
         super().__init__(
-            f"{model} has no published weights to fetch (published: {', '.join(published)}); "
-            f"train it, or install your own state dict with: python -m backend.weights import "
-            f"{model} FILE",
+            bilingual("error.weights.none_published", model=model, published=", ".join(published)),
             model=model,
             published=published,
         )

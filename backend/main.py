@@ -2,36 +2,44 @@
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
 from backend import architectures
-from backend.analysis.summary import SummaryCaps, SummaryService
+from backend.analysis.shapes import param_count
+from backend.analysis.summary import SummaryCaps
+from backend.analysis.summary_service import SummaryService
 from backend.api import health, models, predict
 from backend.api.analysis import router as analysis_router
 from backend.api.architectures import router as architectures_router
+from backend.api.conv_step import router as conv_step_router
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.exports import router as exports_router
-from backend.api.middleware import RequestTimeout, SecurityHeaders
+from backend.api.middleware import CrossSiteGuard, RequestTimeout, SecurityHeaders
 from backend.api.openapi import install_openapi, operation_id
+from backend.api.source import router as source_router
+from backend.api.static import PageFiles
 from backend.api.training import router as training_router
 from backend.api.weights import router as weights_router
 from backend.config import PROJECT_ROOT, Settings, get_settings
-from backend.exports.onnx import ExportService
+from backend.exports.service import ExportPool
 from backend.lab.service import Lab
 from backend.serving.device import resolve_device
 from backend.serving.inference import warm_up
 from backend.serving.resources import open_serving
+from backend.serving.runtime import GuardedLane
+from backend.source.source_map import SourceService
 from backend.weights.jobs import DownloadManager
 from backend.weights.sources import load_manifest
-from backend.zoo import get_spec
+from backend.workloads import Workloads
+from backend.zoo import all_specs, get_spec
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -52,6 +60,18 @@ class FrontendMount(Mount):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)
         return (Match.PARTIAL if match == Match.FULL else match), child_scope
+
+
+class FrontendFiles(PageFiles):
+    """frontend/ without its tests folder (node tests and fixtures are not the page's)."""
+
+    PRIVATE = ("tests",)
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        first = path.replace("\\", "/").lstrip("/").split("/", 1)[0]
+        if first in self.PRIVATE:
+            return "", None
+        return super().lookup_path(path)
 
 
 class ExplorerApp(FastAPI):
@@ -88,18 +108,32 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     app.state.device = resolve_device(settings.device)
     app.state.summaries = _summary_service(settings)
-    app.state.exporter = ExportService()  # ONNX exports, one at a time
+    app.state.sources = SourceService()  # each model's code and row -> line map, once each
+    app.state.workloads = Workloads(settings.workload_limits)
+    app.state.exports = ExportPool(
+        settings.export_dir,
+        memory_bytes=settings.export_memory_bytes,
+        disk_bytes=settings.export_disk_bytes,
+        timeout_s=settings.export_timeout_s,
+    )
+    app.state.workloads.lane("inspection", cls=GuardedLane)  # models run there: OOM -> 503
+    # /models answers from the event loop: count every model's parameters once, now.
+    await asyncio.to_thread(lambda: [param_count(s.name) for s in all_specs()])
     if settings.warm_summaries:
         # torchinfo's first meta-device call in a process costs 1–2 s; pay it before serving.
         spec = get_spec("simplecnn")
         summaries = app.state.summaries
         await asyncio.to_thread(summaries.get, spec, summaries.default_params(spec))
-    serving = await asyncio.to_thread(open_serving, settings, app.state.device.device)
+    # ONNX Runtime sessions are built from files the export worker writes (never traced here).
+    serving = await asyncio.to_thread(
+        open_serving, settings, app.state.device.device, app.state.exports.onnx_file
+    )
     if settings.warm_models:  # load and run these once now: their first request is then fast
-        await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models)
+        await asyncio.to_thread(warm_up, serving.runtime, settings.warm_models, serving.engines)
     app.state.weights = serving.weights  # /models reads is_trained() from it
     app.state.runtime = serving.runtime
-    app.state.inference = serving.gate
+    app.state.inference = app.state.workloads.add(serving.gate)
+    app.state.engines = serving.engines
     app.state.image_limits = serving.limits
     app.state.downloads = DownloadManager(
         settings.weights_dir,
@@ -115,6 +149,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.to_thread(lab.close)  # runs still training end as `interrupted`
     app.state.downloads.close()  # a download under way stops; its partial file is kept
     serving.close()
+    app.state.workloads.close()
+    app.state.exports.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -138,18 +174,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(models.router)
     app.include_router(analysis_router)
+    app.include_router(conv_step_router)
     app.include_router(exports_router)
+    app.include_router(source_router)
     app.include_router(architectures_router)
     app.include_router(predict.router)
     app.include_router(training_router)
     app.include_router(weights_router)
-    frontend = StaticFiles(directory=FRONTEND_DIR, html=True)
+    frontend = FrontendFiles(directory=FRONTEND_DIR, html=True, compress=settings.compress_static)
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"]
         )
+    app.add_middleware(CrossSiteGuard, allowed_origins=settings.cors_origins)
     app.add_middleware(RequestTimeout, seconds=settings.request_timeout_s)
     return app
 

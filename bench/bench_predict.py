@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
-from backend.config import Settings
+from backend.config import Settings, parse_engines
 from backend.serving.images import ImageLimits, decode_image
 from backend.serving.preprocess import draft_size_for, preprocess_for
 from backend.serving.runtime import ModelRuntime
@@ -105,6 +105,11 @@ def measure(
     server_threads = settings.torch_threads or default_threads
     case = PredictCase(name, image_name, [], [], [], {})
     asyncio.run(_http_calls(base_url, raw, 2))  # loaded and warm before timing
+    default_engine, per_model = parse_engines(settings.inference_engine)
+    if per_model.get(name, default_engine) == "onnxruntime":  # its session ready before timing
+        from bench.bench_engines import wait_for_sessions  # (it imports this module)
+
+        wait_for_sessions(base_url, jpeg, (name,))
     all_timings: list[dict] = []
     for _ in range(rounds):
         case.raw_server_threads_ms += time_forward(model, x, server_threads, per_round)

@@ -20,8 +20,10 @@ from bench import (
     bench_choices,
     bench_config,
     bench_custom,
+    bench_engines,
     bench_load,
     bench_memory,
+    bench_page,
     bench_predict,
     bench_summary,
     bench_training,
@@ -96,6 +98,13 @@ def main() -> None:
         print("HTTP stacks...", flush=True)
         stacks_text, stacks = bench_config.http_stacks(small, 4 if quick else 10, 25)
 
+    print("engines (issue 18)...", flush=True)
+    engines_text, engine_targets = bench_engines.run(quick=quick)
+    page_text, page_targets = ("", [])
+    if bench_page.CHROMIUM.exists():
+        print("page...", flush=True)
+        page_text, page_targets = bench_page.run(rounds=3 if quick else 5)
+
     # ---- targets ----
     vgg = summary["vgg16@224"]
     speedup = vgg["anchor_ms"] / vgg["cold_ms"]
@@ -145,7 +154,9 @@ def main() -> None:
     ]  # fmt: skip
     targets = table(
         ["target", "goal", "measured", "met"],
-        [(a, b, c, "yes" if ok else "**no**") for a, b, c, ok in rows],
+        [(a, b, c, "yes" if ok else "**no**") for a, b, c, ok in rows]
+        + engine_targets
+        + page_targets,
     )
 
     took = time.perf_counter() - began
@@ -254,6 +265,23 @@ def main() -> None:
         "forwards, in-process.",
         batch_text,
     ))  # fmt: skip
+    sections.append(_section(
+        "Engines: ONNX Runtime against eager PyTorch (issue 18)",
+        "Two servers up at once, today's configuration (INFERENCE_ENGINE=eager, no weight "
+        "cache) and the new defaults (onnxruntime, CACHE_DIR), MAX_LOADED_MODELS=3 for both, "
+        "each model's ONNX Runtime session ready before timing; `model(x)` in this process "
+        "takes turns with them. First requests: a fresh server per cell.",
+        engines_text,
+    ))  # fmt: skip
+    if page_text:
+        sections.append(_section(
+            "The page in Chromium",
+            "Time from navigation to the first diagram block drawn, on localhost, with the "
+            "static files gzipped (the default) and not (COMPRESS_STATIC=false), both servers "
+            "up and taking turns; a fresh browser context is a first visit, a second navigation "
+            "in it a return visit (every file revalidated: 304).",
+            page_text,
+        ))  # fmt: skip
     print("training lab...", flush=True)
     sections.append(_section(
         "Training lab",

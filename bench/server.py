@@ -113,15 +113,24 @@ def _serve(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--serve-fd", type=int, required=True)
     parser.add_argument("--loop", default="auto")
-    parser.add_argument("--http", default="auto")
+    parser.add_argument("--http", default="guarded")
     options = parser.parse_args(argv)
-    config = uvicorn.Config(
-        "backend.main:app",
-        log_level=os.environ.get("LOG_LEVEL", "warning").lower(),
-        access_log=False,
-        loop=options.loop,
-        http=options.http,
-    )
+    log_level = os.environ.get("LOG_LEVEL", "warning").lower()
+    if options.http == "guarded":  # what `make run` serves: backend.server's limits
+        from backend.config import get_settings
+        from backend.server import uvicorn_config
+
+        config = uvicorn_config(
+            get_settings(), log_level=log_level, access_log=False, loop=options.loop
+        )
+    else:  # a plain uvicorn protocol, for the benchmarks' comparisons
+        config = uvicorn.Config(
+            "backend.main:app",
+            log_level=log_level,
+            access_log=False,
+            loop=options.loop,
+            http=options.http,
+        )
     uvicorn.Server(config).run(sockets=[socket.socket(fileno=options.serve_fd)])
 
 

@@ -100,6 +100,9 @@ def test_a_download_from_the_page_installs_and_the_server_reports_trained(
         assert other.status_code == 409
         assert other.json()["detail"].startswith("resnet18's weights are downloading (")
         assert other.json()["downloading"] == "resnet18"
+        other_ko = client.post("/weights/vgg16/download", headers={"Accept-Language": "ko"})
+        assert other_ko.status_code == 409
+        assert other_ko.json()["detail"].startswith("resnet18 가중치를 내려받는 중입니다(")
         assert client.get("/health").json()["status"] == "ok"  # others are served meanwhile
 
         seen: list[dict] = []
@@ -119,6 +122,9 @@ def test_a_download_from_the_page_installs_and_the_server_reports_trained(
         ]
         again = client.post("/weights/resnet18/download")
         assert again.status_code == 409 and "already has trained weights" in again.json()["detail"]
+        again_ko = client.post("/weights/resnet18/download", headers={"Accept-Language": "ko"})
+        assert again_ko.status_code == 409
+        assert "이미 학습된 가중치가 있습니다" in again_ko.json()["detail"]
 
 
 def test_a_failed_download_says_why_and_leaves_nothing(tmp_path, mirror):
@@ -147,6 +153,10 @@ def test_page_downloads_are_refused_with_the_command_when_the_server_does_not_al
         assert refused.status_code == 403
         assert refused.json()["command"] == "python -m backend.weights fetch resnet18"
         assert "ALLOW_WEIGHT_DOWNLOADS is off" in refused.json()["detail"]
+        korean = client.post("/weights/resnet18/download", headers={"Accept-Language": "ko"})
+        assert korean.status_code == 403 and korean.headers["content-language"] == "ko"
+        assert korean.json()["detail"].startswith("이 서버는 페이지에서 가중치를 내려받지 않습니다")
+        assert korean.json()["command"] == refused.json()["command"]
         none = client.post("/weights/alexnet/download")
         assert none.status_code == 404
         assert none.json()["detail"].startswith("alexnet has no published weights to fetch")

@@ -3,7 +3,8 @@
 import pytest
 
 from backend.analysis.compare import compare
-from backend.analysis.summary import SummaryCaps, SummaryService
+from backend.analysis.summary import SummaryCaps
+from backend.analysis.summary_service import SummaryService
 from backend.errors import InvalidParameterError, UnknownModelError
 
 CAPS = SummaryCaps(max_input_size=4096, max_batch_size=1024, max_num_classes=100_000)

@@ -156,3 +156,77 @@ def test_upload_refusals_in_korean(client: TestClient) -> None:
         assert en.status_code == ko.status_code == status
         assert not HANGUL.search(en.json()["detail"])
         assert HANGUL.search(ko.json()["detail"]) and words in ko.json()["detail"]
+
+
+def test_method_not_allowed_in_korean_keeps_the_allow_header(client: TestClient) -> None:
+    en = client.delete("/models")
+    ko = client.delete("/models", headers=KO)
+    assert en.status_code == ko.status_code == 405
+    assert en.json() == {"detail": "/models does not take DELETE. Use GET."}
+    assert ko.json() == {"detail": "/models 경로는 DELETE 요청을 받지 않습니다. GET 요청을 쓰세요."}
+    assert ko.headers["allow"] == en.headers["allow"]
+    assert ko.headers["content-language"] == "ko"
+
+
+def test_multipart_refusals_in_korean(client: TestClient, tiny_png: bytes) -> None:
+    files = {"other": ("d.png", tiny_png)}
+    en = client.post("/models/simplecnn/predict", files=files)
+    ko = client.post("/models/simplecnn/predict", files=files, headers=KO)
+    assert en.status_code == ko.status_code == 422
+    assert en.json()["detail"].startswith("The multipart body has no file field named 'file'")
+    assert ko.json()["detail"].startswith("multipart 본문에 'file'이라는 파일 필드가 없습니다")
+    assert ko.json()["field"] == en.json()["field"] == "file"
+    # A multipart body whose framing is broken (no boundary parameter).
+    broken = {"Content-Type": "multipart/form-data", **KO}
+    bad = client.post("/models/simplecnn/predict", content=b"--x\r\n\r\n", headers=broken)
+    assert bad.status_code == 422
+    assert bad.json()["detail"].startswith("multipart 본문을 해석할 수 없습니다"), bad.json()
+
+
+def test_weights_without_a_published_file_refuse_in_korean(client: TestClient) -> None:
+    en = client.post("/weights/alexnet/download")
+    ko = client.post("/weights/alexnet/download", headers=KO)
+    assert en.status_code == ko.status_code == 404
+    assert en.json()["detail"].startswith("alexnet has no published weights to fetch")
+    assert ko.json()["detail"].startswith("alexnet 모델은 내려받을 공개 가중치가 없습니다")
+    assert ko.json()["published"] == en.json()["published"]
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [
+        ("ko", "요청이 0.05초보다 오래 걸려 중단되었습니다."),
+        ("en", "The request took longer than 0.05 s"),
+    ],
+)
+def test_the_time_limit_answers_in_the_requested_language(language: str, start: str) -> None:
+    import asyncio
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backend.api.middleware import RequestTimeout
+
+    async def slow(scope, receive, send) -> None:
+        await asyncio.sleep(30)  # cancelled by the time limit
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/slow",
+        "headers": [(b"accept-language", language.encode())],
+        "query_string": b"",
+    }
+    # In a thread of its own: the browser tests' Playwright keeps an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, RequestTimeout(slow, 0.05)(scope, receive, send)).result()
+    assert sent[0]["status"] == 504
+    assert (b"content-language", language.encode()) in sent[0]["headers"]
+    assert json.loads(sent[1]["body"])["detail"].startswith(start)

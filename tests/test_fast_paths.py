@@ -80,7 +80,7 @@ def test_channels_last_models_give_the_same_probabilities(tmp_path):
     assert conv.weight.is_contiguous(memory_format=torch.channels_last)
     assert not conv.weight.is_contiguous()
     batch = torch.randn(1, 3, 32, 32, generator=torch.Generator().manual_seed(0))
-    a, b = classify(plain, batch, top_k=10), classify(nhwc, batch, top_k=10)
+    (a, _), (b, _) = classify(plain, batch, top_k=10), classify(nhwc, batch, top_k=10)
     assert [s.index for s in a] == [s.index for s in b]
     for x, y in zip(a, b, strict=True):
         assert x.probability == pytest.approx(y.probability, abs=1e-5)
@@ -95,7 +95,7 @@ def test_a_model_whose_forward_needs_contiguous_tensors_stays_as_it_is(tmp_path,
     mnist = DATASETS["mnist"]
     digit = torch.from_numpy(h.digit(7)).float().div(255)[None, None]
     batch = (digit - mnist.mean[0]) / mnist.std[0]
-    assert classify(loaded, batch, top_k=1)[0].index == 7
+    assert classify(loaded, batch, top_k=1)[0][0].index == 7
 
 
 def test_settings_take_comma_separated_model_lists(monkeypatch):

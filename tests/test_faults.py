@@ -428,3 +428,56 @@ def test_a_slow_upload_is_cut_off_by_the_time_limit(live):
     assert answer.startswith(b"HTTP/1.1 504") and b"longer than 1 s" in answer, answer
     assert live.gate.running == 0 and live.gate.waiting == 0
     settle(live, baseline)
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "english", "korean"),
+    [
+        (
+            "brokenko",
+            RuntimeError("device-side assert"),
+            "could not be loaded",
+            "불러오지 못했습니다",
+        ),
+        (
+            "hugeko",
+            torch.cuda.OutOfMemoryError("CUDA out of memory"),
+            "not enough memory",
+            "메모리가 부족",
+        ),
+    ],
+    ids=["broken", "out-of-memory"],
+)
+def test_load_failures_answer_in_korean_when_asked(
+    client, broken_model, name, error, english, korean
+):
+    broken_model(name, error)  # a name no other test loaded
+    runtime: ModelRuntime = state(client).runtime
+    runtime.failure_cooldown_s = 0.0  # every request tries to load again
+    files = {"file": ("d.png", h.png(h.digit(7)), "image/png")}
+    ko = {"Accept-Language": "ko"}
+    en = client.post(f"/models/{name}/predict", files=files)
+    first = client.post(f"/models/{name}/predict", files=files, headers=ko)
+    assert en.status_code == first.status_code == 503
+    assert english in en.json()["detail"] and korean in first.json()["detail"]
+    assert name in first.json()["detail"] and first.headers["content-language"] == "ko"
+    runtime.failure_cooldown_s = 30.0  # within the cool-down: refused without a rebuild
+    again = client.post(f"/models/{name}/predict", files=files, headers=ko)
+    assert again.status_code == 503
+    assert "다시 시도하지 않습니다" in again.json()["detail"], again.json()["detail"]
+    runtime.failure_cooldown_s = runtime_module.FAILURE_COOLDOWN_S
+
+
+def test_out_of_memory_in_a_forward_answers_in_korean_when_asked(client, monkeypatch):
+    def no_memory(*_: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(predict_api, "predict_image", no_memory)
+    files = {"file": ("d.png", h.png(h.digit(7)), "image/png")}
+    response = client.post(
+        "/models/simplecnn/predict", files=files, headers={"Accept-Language": "ko"}
+    )
+    assert response.status_code == 503
+    assert response.json()["detail"].startswith(
+        "이 요청을 계산하다가 서버 메모리가 부족해졌습니다."
+    )

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
         ("PUT", "/models/alexnet", "GET"),
         ("PATCH", "/models/alexnet/summary", "GET"),
         ("POST", "/models/resnet18/summary", "GET"),
-        ("POST", "/health", "GET"),
-        ("DELETE", "/health", "GET"),
+        ("POST", "/health", "GET, HEAD"),  # HEAD /health answers too (issue 19)
+        ("DELETE", "/health", "GET, HEAD"),
         ("POST", "/models/vgg16/export.onnx", "GET"),
         ("DELETE", "/models/simplecnn/summary.csv", "GET"),
         ("POST", "/openapi.json", "GET, HEAD"),

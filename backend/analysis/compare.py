@@ -19,7 +19,8 @@ import re
 from pydantic import BaseModel, Field
 
 from backend.analysis.shapes import SizeRange, valid_square_sizes
-from backend.analysis.summary import LayerRow, ModelSummary, SummaryParams, SummaryService
+from backend.analysis.summary import LayerRow, ModelSummary, SummaryParams
+from backend.analysis.summary_service import SummaryService
 from backend.errors import InputSizeError, InvalidParameterError
 from backend.i18n import bilingual
 from backend.zoo.registry import ModelSpec, get_spec
@@ -30,7 +31,7 @@ WEIGHT_LAYERS = ("Conv2d", "Linear")
 
 class Stage(BaseModel):
     name: str
-    layers: list[str] = Field(description="Leaf rows of the summary in this stage, in order.")
+    layers: list[str] = Field(description="Leaf module rows of the summary in the stage, in order.")
     input_shape: list[int]
     output_shape: list[int]
     spatial: list[int] | None = Field(description="[height, width] after the stage; None: flat.")
@@ -120,7 +121,7 @@ def _pool_stages(leaves: list[LayerRow]) -> list[Stage]:
 
 
 def stages_of(spec: ModelSpec, summary: ModelSummary) -> list[Stage]:
-    leaves = [r for r in summary.layers if r.is_leaf]
+    leaves = [r for r in summary.layers if r.is_leaf and not r.functional]  # modules only
     return _resnet_stages(leaves) if spec.family == "resnet" else _pool_stages(leaves)
 
 

@@ -4,8 +4,8 @@ Summaries run torchinfo on a private instance built on the `meta` device, so no 
 activations are allocated and no shared model is hooked (torchinfo pitfalls 6 and 7 in facts.md).
 """
 
+import logging
 import threading
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from torch import nn
 from torchinfo.layer_info import LayerInfo
 
+from backend.analysis.functional_ops import FunctionalCall, recording
 from backend.analysis.shapes import (
     build_on_meta,
     explain_failure_texts,
@@ -45,6 +46,17 @@ class LayerRow(BaseModel):
     trainable: bool = Field(
         default=True, description="False inside a frozen module (transfer learning: `freeze`)."
     )
+    functional: bool = Field(
+        default=False,
+        description="An operation called in a forward() without a module (F.relu, view, "
+        "flatten, the residual `+=`): no parameters, not a torchinfo row. Its `index` continues "
+        "after the module rows; its place in `layers` is its place in execution order.",
+    )
+    op: str | None = Field(default=None, description="Functional rows: the call as written.")
+    line: int | None = Field(
+        default=None, description="Functional rows: line of the model's code that calls it."
+    )
+    code: str | None = Field(default=None, description="Functional rows: that line's code.")
 
 
 class SummaryTotals(BaseModel):
@@ -78,6 +90,8 @@ class SummaryParams(BaseModel, frozen=True):
     # Top-level module names, already resolved where the query entered (transfer.resolve_freeze).
     freeze: tuple[str, ...] = ()
 
+
+log = logging.getLogger(__name__)
 
 # torchinfo keeps module-global state (a forward-pass cache keyed on class name that also keeps
 # the last model alive): one summary at a time, and the cache cleared after each.
@@ -177,6 +191,44 @@ def _with_container_mult_adds(rows: list[LayerRow]) -> list[LayerRow]:
     ]
 
 
+def _functional_row(index: int, call: FunctionalCall, depth_of: dict[str, int]) -> LayerRow:
+    return LayerRow(
+        index=index,
+        name=call.name,
+        type=call.type,
+        depth=depth_of.get(call.parent, 0) + 1 if call.parent else 1,
+        parent=call.parent,
+        is_leaf=True,
+        recursive=False,
+        input_shape=call.input_shapes[0] if call.input_shapes else [],
+        output_shape=call.output_shape,
+        params=0,
+        trainable_params=0,
+        mult_adds=0,
+        kernel_size=None,
+        hparams={"operands": call.input_shapes} if len(call.input_shapes) > 1 else {},
+        functional=True,
+        op=call.call,
+        line=call.line,
+        code=call.code,
+    )
+
+
+def with_functional_rows(rows: list[LayerRow], calls: list[FunctionalCall]) -> list[LayerRow]:
+    """Module rows as they are, each functional call placed before the first module call that
+    started after it; functional rows are numbered after the module rows."""
+    depth_of = {r.name: r.depth for r in rows}
+    extra = [_functional_row(len(rows) + j, c, depth_of) for j, c in enumerate(calls)]
+    merged: list[LayerRow] = []
+    j = 0
+    for i, row in enumerate(rows):
+        while j < len(calls) and calls[j].after <= i:
+            merged.append(extra[j])
+            j += 1
+        merged.append(row)
+    return merged + extra[j:]
+
+
 def check_params(spec: ModelSpec, params: SummaryParams, caps: "SummaryCaps") -> None:
     cap = caps.max_input_size
     sizes = (("height", params.height), ("width", params.width))
@@ -236,15 +288,17 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
     with _TORCHINFO_LOCK:  # the cached instance is hooked by torchinfo and probe: one at a time
         try:
             # input_data on meta, not input_size: torchinfo would torch.rand() the input on the
-            # CPU first (63 MB for 5×3×1024×1024) and only then move it.
-            stats = torchinfo.summary(
-                model,
-                input_data=torch.empty(input_shape, device="meta"),
-                device="meta",
-                mode="eval",
-                verbose=0,
-                depth=99,
-            )
+            # CPU first (63 MB for 5×3×1024×1024) and only then move it. The functional calls
+            # are recorded during torchinfo's own forward pass: one pass, not two.
+            with recording(model) as functional:
+                stats = torchinfo.summary(
+                    model,
+                    input_data=torch.empty(input_shape, device="meta"),
+                    device="meta",
+                    mode="eval",
+                    verbose=0,
+                    depth=99,
+                )
         except RuntimeError:
             stats = None
             result = probe(model, input_shape)  # which layer failed, with what input
@@ -267,6 +321,15 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
     layers = _with_container_mult_adds(
         [_row(i, info) for i, info in enumerate(stats.summary_list[1:])]
     )
+    if functional.module_call_count == len(layers):
+        layers = with_functional_rows(layers, functional.calls)
+    else:  # a module whose calls could not be counted: no place is sure, so no functional rows
+        log.warning(
+            "%s: %d module calls traced, %d summary rows; functional rows left out",
+            spec.name,
+            functional.module_call_count,
+            len(layers),
+        )
     if params.freeze:
         layers = [
             r.model_copy(update={"trainable": False}) if is_frozen(r.name, params.freeze) else r
@@ -317,29 +380,7 @@ def limit_depth(summary: ModelSummary, depth: int) -> ModelSummary:
     return summary.model_copy(update={"layers": rows, "depth": depth})
 
 
-class SummaryService:
-    """Summaries cached per parameter set (an LRU); errors are not cached."""
-
-    def __init__(self, caps: SummaryCaps, cache_size: int) -> None:
-        self.caps = caps
-        self.cache_size = cache_size
-        self._cache: OrderedDict[tuple[str, SummaryParams], ModelSummary] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, spec: ModelSpec, params: SummaryParams, depth: int | None = None) -> ModelSummary:
-        key = (spec.name, params)
-        with self._lock:
-            summary = self._cache.get(key)
-            if summary is not None:
-                self._cache.move_to_end(key)
-        if summary is None:
-            summary = summarize(spec, params, self.caps)
-            with self._lock:
-                self._cache[key] = summary
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
-        return summary if depth is None else limit_depth(summary, depth)
-
-    def default_params(self, spec: ModelSpec) -> SummaryParams:
-        h, w = spec.default_size
-        return SummaryParams(batch_size=1, height=h, width=w, num_classes=None)
+def module_rows_only(summary: ModelSummary) -> ModelSummary:
+    """torchinfo's rows alone, as before functional rows existed (`functional=false`)."""
+    rows = [r for r in summary.layers if not r.functional]
+    return summary.model_copy(update={"layers": rows, "depth": max(r.depth for r in rows)})

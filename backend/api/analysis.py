@@ -16,7 +16,14 @@ from backend.analysis.gradients import (
 )
 from backend.analysis.receptive_field import Field as ReceptiveField
 from backend.analysis.receptive_field import model_fields, unit_region
-from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep, SummariesDep
+from backend.api.deps import (
+    ImageLimitsDep,
+    RuntimeDep,
+    SettingsDep,
+    SummariesDep,
+    WorkloadsDep,
+    summary_of,
+)
 from backend.api.params import Call, Size, summary_params
 from backend.api.schemas import NOT_FOUND, UPLOAD_ERRORS, error
 from backend.api.uploads import IMAGE_BODY, read_image_bytes
@@ -119,16 +126,20 @@ def _layer_field(
     response_model=ReceptiveFields,
     responses={**NOT_FOUND, **BAD_SIZE},
 )
-def get_receptive_field(
-    name: str, summaries: SummariesDep, height: Size = None, width: Size = None
+async def get_receptive_field(
+    name: str,
+    summaries: SummariesDep,
+    workloads: WorkloadsDep,
+    height: Size = None,
+    width: Size = None,
 ) -> ReceptiveFields:
     """Receptive field (size, jump, start) at every summary row's output, computed analytically."""
     spec = get_spec(name)
     # The summary validates the size (422 naming the failing layer) and is cached.
     params = summary_params(spec, height, width)
-    summaries.get(spec, params)
+    await summary_of(workloads, summaries, spec, params)
     h, w = params.height, params.width
-    trace = model_fields(spec.name, h, w)
+    trace = await workloads.lane("analysis").run(model_fields, spec.name, h, w)
     layers = [
         _layer_field(e.index, e.name, e.type, e.output_shape, e.field, e.paths, (h, w))
         for e in trace.layers
@@ -148,8 +159,9 @@ def get_receptive_field(
     response_model=Comparison,
     responses={**NOT_FOUND, **BAD_SIZE},
 )
-def get_comparison(
+async def get_comparison(
     summaries: SummariesDep,
+    workloads: WorkloadsDep,
     models: Annotated[
         str,
         Query(
@@ -172,7 +184,7 @@ def get_comparison(
 ) -> Comparison:
     """Models side by side by stage: spatial size, channels, parameters, mult-adds, depth."""
     names = [n.strip() for n in models.split(",") if n.strip()]
-    return compare(names, size, summaries, own_sizes=sizes == "own")
+    return await workloads.lane("analysis").run(compare, names, size, summaries, sizes == "own")
 
 
 @router.get(
@@ -180,7 +192,8 @@ def get_comparison(
     response_model=GradientLesson,
     responses=BAD_SIZE,
 )
-def get_skip_connection_gradients(
+async def get_skip_connection_gradients(
+    workloads: WorkloadsDep,
     depth: Annotated[
         int,
         Query(
@@ -204,7 +217,7 @@ def get_skip_connection_gradients(
     ] = "default",
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of ResNet-N and its plain twin, one backward pass."""
-    return skip_connection_lesson(depth, batchnorm, init)
+    return await workloads.lane("gradients").run(skip_connection_lesson, depth, batchnorm, init)
 
 
 @router.get(
@@ -212,7 +225,8 @@ def get_skip_connection_gradients(
     response_model=GradientLesson,
     responses=BAD_SIZE,
 )
-def get_activation_gradients(
+async def get_activation_gradients(
+    workloads: WorkloadsDep,
     depth: Annotated[
         int,
         Query(
@@ -223,7 +237,7 @@ def get_activation_gradients(
     ] = 20,
 ) -> GradientLesson:
     """Per-layer weight-gradient norms of a plain conv stack with ReLU and with sigmoid."""
-    return activation_lesson(depth)
+    return await workloads.lane("gradients").run(activation_lesson, depth)
 
 
 # Feature maps and Grad-CAM take an image the way POST /models/{name}/predict does.
@@ -247,7 +261,7 @@ async def post_feature_maps(
     settings: SettingsDep,
     limits: ImageLimitsDep,
     runtime: RuntimeDep,
-    gate: GateDep,
+    workloads: WorkloadsDep,
     layer: Annotated[str, Query(max_length=200, description="A summary row's name, e.g. conv1.")],
     call: Call = None,
     max_channels: Annotated[int, Query(ge=1, le=4096, description="Maps returned.")] = 32,
@@ -264,8 +278,9 @@ async def post_feature_maps(
     plan = plan_feature_maps(
         get_spec(name), layer, call or 1, max_channels, format, scale == "shared"
     )
-    data = await read_image_bytes(request, limits, settings.max_upload_bytes)
-    return await gate.run(render_feature_maps, runtime, plan, data, limits)
+    data = await read_image_bytes(request, limits, settings.max_upload_bytes, workloads)
+    # Several times a prediction's work: a lane of their own, so floods never delay predictions.
+    return await workloads.lane("inspection").run(render_feature_maps, runtime, plan, data, limits)
 
 
 @router.post(
@@ -280,7 +295,7 @@ async def post_gradcam(
     settings: SettingsDep,
     limits: ImageLimitsDep,
     runtime: RuntimeDep,
-    gate: GateDep,
+    workloads: WorkloadsDep,
     layer: Annotated[
         str | None,
         Query(max_length=200, description="A layer with a spatial output (default: the last)."),
@@ -300,5 +315,6 @@ async def post_gradcam(
     """Grad-CAM heat map of one class on one layer, in [0, 1], with an overlay-ready PNG."""
     # Every parameter is checked here, once, before the body is read (422 without an upload).
     plan = plan_grad_cam(get_spec(name), layer, class_index, call, method)
-    data = await read_image_bytes(request, limits, settings.max_upload_bytes)
-    return await gate.run(run_grad_cam, runtime, plan, data, limits)
+    data = await read_image_bytes(request, limits, settings.max_upload_bytes, workloads)
+    # Several times a prediction's work: a lane of their own, so floods never delay predictions.
+    return await workloads.lane("inspection").run(run_grad_cam, runtime, plan, data, limits)

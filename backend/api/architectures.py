@@ -5,12 +5,11 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from backend import architectures
-from backend.api.deps import WeightsDep
+from backend.api.deps import WeightsDep, WorkloadsDep
 from backend.api.schemas import NOT_FOUND, error
 from backend.architectures.specs import SPEC_ADAPTER, normalised
 from backend.errors import InvalidArchitectureError, RequestTooLargeError
@@ -102,11 +101,13 @@ def links(name: str) -> dict[str, str]:
         ),
     },
 )
-async def create_architecture(request: Request) -> ArchitectureAnswer:
+async def create_architecture(request: Request, workloads: WorkloadsDep) -> ArchitectureAnswer:
     """Checks a network in the seed's vocabulary and names it; the name is the spec, so it
     works in every /models/{name} route, after restarts and on any replica."""
     data = await _read_json(request)
-    arch = await run_in_threadpool(architectures.validate, data)
+    # Validation builds the network on the meta device: heavy work for the analysis lane, not
+    # for Starlette's shared thread pool (where it would delay every other sync call).
+    arch = await workloads.lane("analysis").run(architectures.validate, data)
     model = get_spec(arch.name)
     return ArchitectureAnswer(
         name=arch.name,
@@ -131,11 +132,12 @@ async def create_architecture(request: Request) -> ArchitectureAnswer:
         422: error("A custom network name that is not valid; `field` says why."),
     },
 )
-def get_code(name: str, weights: WeightsDep) -> PlainTextResponse:
+async def get_code(name: str, weights: WeightsDep, workloads: WorkloadsDep) -> PlainTextResponse:
     """The model as PyTorch code in the seed's style, with the server's parameter names and
     shapes (`cfg` + `make_layers` for VGG, `BasicBlock` + `ResNet` for ResNet)."""
     model = get_spec(name)
-    code = architectures.model_code(model, trained=weights.is_trained(name))
+    trained = weights.is_trained(name)
+    code = await workloads.lane("analysis").run(architectures.model_code, model, trained)
     filename = f"{name}.py" if len(name) <= 100 else f"{name.split('.')[0]}_custom.py"
     return PlainTextResponse(
         code,

@@ -16,7 +16,7 @@ def install_docs(app: FastAPI) -> None:
     app.mount(PREFIX, StaticFiles(directory=str(ASSETS)), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
-    def swagger() -> HTMLResponse:
+    async def swagger() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} – API",
@@ -26,7 +26,7 @@ def install_docs(app: FastAPI) -> None:
         )
 
     @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
+    async def redoc() -> HTMLResponse:
         return get_redoc_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} – API",

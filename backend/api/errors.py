@@ -36,7 +36,7 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.InvalidArchitectureError: 422,
     errors.RequestTooLargeError: 413,
     errors.NotAClassifierError: 422,
-    errors.ExportBusyError: 503,
+    errors.ServerBusyError: 503,
     errors.ImageTooLargeError: 413,
     errors.UnsupportedFormatError: 415,
     errors.UndecodableImageError: 422,
@@ -94,15 +94,26 @@ def log_request_error(
     log.log(level, "request failed %s", pairs, extra=fields, **kwargs)
 
 
-def _method_not_allowed(request: Request, allow: str | None) -> str:
+def _method_not_allowed(request: Request, allow: str | None) -> dict[str, str]:
+    path, method = request.url.path, request.method
     methods = sorted(m.strip() for m in (allow or "").split(",") if m.strip())
     if not methods:
-        return f"{request.url.path} does not take {request.method}."
-    allowed = " or ".join(m for m in methods if m != "HEAD" or methods == ["HEAD"])
-    return f"{request.url.path} does not take {request.method}. Use {allowed}."
+        return bilingual("error.method", path=path, method=method)
+    shown = [m for m in methods if m != "HEAD" or methods == ["HEAD"]]
+    allowed = {lang: word.join(shown) for lang, word in bilingual("error.method.or").items()}
+    return bilingual("error.method.use", path=path, method=method, allowed=allowed)
 
 
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _api_routes(routes: list) -> list:
+    """The app's routes, those of included routers too (FastAPI wraps them)."""
+    found = []
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        found += _api_routes(inner) if inner is not None else [route]
+    return found
 
 
 def _allowed_methods(request: Request) -> str | None:
@@ -114,6 +125,11 @@ def _allowed_methods(request: Request) -> str | None:
         pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
         if re.fullmatch(pattern, request.url.path):
             methods |= {m.upper() for m in operations if m in HTTP_METHODS}
+    if methods:  # and what the routes take beyond the document (HEAD /health, left out of it)
+        for route in _api_routes(request.app.routes):
+            regex, taken = getattr(route, "path_regex", None), getattr(route, "methods", None)
+            if regex is not None and taken and regex.fullmatch(request.url.path):
+                methods |= set(taken)
     return ", ".join(sorted(methods)) or None
 
 
@@ -157,10 +173,11 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": detail}, 422, headers=language_headers(lang))
         if exc.status_code == 405:
             allow = _allowed_methods(request) or (exc.headers or {}).get("Allow")
-            headers = {**(exc.headers or {}), "Allow": allow} if allow else exc.headers
-            detail = _method_not_allowed(request, allow)
-            log_request_error(request, 405, detail)
-            return JSONResponse({"detail": detail}, 405, headers=headers)
+            texts = _method_not_allowed(request, allow)
+            log_request_error(request, 405, texts["en"])
+            headers = {**(exc.headers or {}), **({"Allow": allow} if allow else {})}
+            headers |= language_headers(lang)
+            return JSONResponse({"detail": texts[lang]}, 405, headers=headers)
         log_request_error(request, exc.status_code, detail)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
 

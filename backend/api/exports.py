@@ -4,11 +4,19 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from backend.analysis.summary import ModelSummary
-from backend.api.deps import ExporterDep, SummariesDep, WeightsDep
+from backend.api.deps import (
+    ExportsDep,
+    SettingsDep,
+    SummariesDep,
+    WeightsDep,
+    WorkloadsDep,
+    summary_of,
+)
 from backend.api.params import Classes, Freeze, Size, summary_params
 from backend.api.schemas import NOT_FOUND, error
+from backend.api.streaming import FileStream
 from backend.errors import InputSizeError
-from backend.exports.onnx import checkpoint_loader
+from backend.exports.service import ExportJob, check_export_size
 from backend.exports.summary_csv import summary_csv
 from backend.zoo import get_spec
 
@@ -24,7 +32,8 @@ def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _summary(
+async def _summary(
+    workloads: WorkloadsDep,
     summaries: SummariesDep,
     name: str,
     height: int | None,
@@ -34,7 +43,7 @@ def _summary(
 ) -> ModelSummary:
     spec = get_spec(name)
     params = summary_params(spec, height, width, num_classes=num_classes, freeze=freeze)
-    return summaries.get(spec, params)
+    return await summary_of(workloads, summaries, spec, params)
 
 
 @router.get(
@@ -46,34 +55,49 @@ def _summary(
             "description": "The ONNX file (input `input`, output `logits`, batch 1).",
         },
         **ERRORS,
-        503: error("Another export is still running."),
+        503: error("Exports are at capacity, or the export ran out of memory or time."),
     },
 )
-def export_onnx(
+async def export_onnx(
     name: str,
     summaries: SummariesDep,
-    exporter: ExporterDep,
+    workloads: WorkloadsDep,
+    exports: ExportsDep,
     weights: WeightsDep,
+    settings: SettingsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
 ) -> Response:
     """The model as ONNX for one input size (batch 1): its checkpoint's weights if it has one
-    (and keeps its own classes), else random weights from a fixed seed."""
+    (and keeps its own classes), else random weights from a fixed seed. Refused (422) before
+    any work when the file would pass MAX_EXPORT_BYTES; exported in a worker process, written
+    to disk and streamed from there."""
     spec = get_spec(name)
-    summary = _summary(summaries, name, height, width, num_classes)  # 422 for bad sizes
+    summary = await _summary(workloads, summaries, name, height, width, num_classes)  # 422s
     if summary.warnings:  # SimpleCNN's view(-1, ...) would bake a wrong batch into the file
         raise InputSizeError(summary.warnings[0], field="height")
+    check_export_size(spec.name, summary.totals.params, num_classes, settings.max_export_bytes)
     n, c, h, w = summary.input_shape
-    version = weights.checkpoint(spec.name)  # a stat: a changed checkpoint is a new export
-    result = exporter.onnx(
-        spec, (n, c, h, w), num_classes, checkpoint_loader(weights), weights_version=version
+    checkpoint = weights.checkpoint(spec.name)  # its stat: a changed checkpoint, a new export
+    job = ExportJob(
+        spec.name,
+        (n, c, h, w),
+        num_classes,
+        checkpoint.path if checkpoint else None,
+        checkpoint.stamp if checkpoint else (),
     )
+    result = exports.cached(job) or await workloads.lane("exports").run(exports.export, job)
+    try:
+        file = result.path.open("rb")
+    except FileNotFoundError:  # dropped from the disk cache this instant: export it again
+        result = await workloads.lane("exports").run(exports.export, job)
+        file = result.path.open("rb")
     headers = _attachment(result.filename) | {
         "X-Model-Trained": "true" if result.trained else "false",
         "X-Export-Seconds": f"{result.seconds:.3f}",
     }
-    return Response(result.data, media_type="application/octet-stream", headers=headers)
+    return FileStream(file, result.size, settings.send_timeout_s, headers)
 
 
 @router.get(
@@ -81,16 +105,17 @@ def export_onnx(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One line per row."}, **ERRORS},
 )
-def summary_as_csv(
+async def summary_as_csv(
     name: str,
     summaries: SummariesDep,
+    workloads: WorkloadsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
     freeze: Freeze = None,
 ) -> Response:
     """The summary's rows as CSV (shapes written as 1x3x224x224)."""
-    summary = _summary(summaries, name, height, width, num_classes, freeze)
+    summary = await _summary(workloads, summaries, name, height, width, num_classes, freeze)
     _, c, h, w = summary.input_shape
     return Response(
         summary_csv(summary),
@@ -104,16 +129,17 @@ def summary_as_csv(
     response_model=ModelSummary,
     responses=ERRORS,
 )
-def summary_as_json(
+async def summary_as_json(
     name: str,
     summaries: SummariesDep,
+    workloads: WorkloadsDep,
     height: Size = None,
     width: Size = None,
     num_classes: Classes = None,
     freeze: Freeze = None,
 ) -> Response:
     """The same JSON as /summary, as a file download."""
-    summary = _summary(summaries, name, height, width, num_classes, freeze)
+    summary = await _summary(workloads, summaries, name, height, width, num_classes, freeze)
     _, c, h, w = summary.input_shape
     return Response(
         summary.model_dump_json(),

@@ -7,11 +7,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from backend.api.deps import GateDep, ImageLimitsDep, RuntimeDep, SettingsDep
+from backend.api.deps import (
+    EnginesDep,
+    GateDep,
+    ImageLimitsDep,
+    RuntimeDep,
+    SettingsDep,
+    WorkloadsDep,
+)
 from backend.api.schemas import NOT_FOUND, UPLOAD_ERRORS, error
 from backend.api.uploads import IMAGE_BODY, read_image_bytes
-from backend.serving.images import to_data_url
+from backend.serving.images import decode_cost, to_data_url
 from backend.serving.inference import check_top_k, predict_image
+from backend.serving.preprocess import draft_size_for
+from backend.serving.runtime import GuardedLane
+from backend.workloads import Lane
 from backend.zoo import get_spec
 
 router = APIRouter(prefix="/models", tags=["predictions"])
@@ -30,6 +40,10 @@ class PredictResponse(BaseModel):
         description='"user" (WEIGHTS_DIR), "shipped", "run" (a training run), or null.'
     )
     device: str
+    engine: str = Field(
+        description='What ran the forward pass (timings_ms.forward): "onnxruntime" or "eager" '
+        "(PyTorch; also while a model's ONNX Runtime session is still being built)."
+    )
     predictions: list[ClassProbability] = Field(description="Most probable first.")
     input_shape: list[int] = Field(description="[1, C, H, W] as fed to the network.")
     timings_ms: dict[str, float] = Field(
@@ -64,6 +78,8 @@ async def predict(
     limits: ImageLimitsDep,
     runtime: RuntimeDep,
     gate: GateDep,
+    workloads: WorkloadsDep,
+    engines: EnginesDep,
     top_k: Annotated[int, Query(ge=1, description="How many classes to return.")] = 5,
     preview: Annotated[
         bool, Query(description="Also return the preprocessed input as a PNG data URL.")
@@ -72,9 +88,17 @@ async def predict(
     started = time.perf_counter()
     spec = get_spec(name)
     check_top_k(spec, top_k)  # the one check, before reading a byte of the body
-    data = await read_image_bytes(request, limits, settings.max_upload_bytes)
+    data = await read_image_bytes(request, limits, settings.max_upload_bytes, workloads)
     read_done = time.perf_counter()
-    result = await gate.run(predict_image, runtime, spec, data, limits, top_k, preview)
+    # An image that needs more than LARGE_IMAGE_BYTES to decode (header estimate) takes a lane
+    # of its own: its seconds-long decode never holds a slot small images are waiting for.
+    assert spec.dataset is not None  # check_top_k: a classifier
+    draft = draft_size_for(spec.dataset)
+    cost = await workloads.lane("bodies").run(decode_cost, data, draft)
+    lane: Lane = gate
+    if cost > settings.large_image_bytes:
+        lane = workloads.lane("large_images", cls=GuardedLane)
+    result = await lane.run(predict_image, runtime, spec, data, limits, top_k, preview, engines)
     finished = time.perf_counter()
     timings = {
         "read": round((read_done - started) * 1e3, 3),
@@ -89,6 +113,7 @@ async def predict(
         trained=result.trained,
         weights=result.weights,
         device=result.device,
+        engine=result.engine,
         predictions=[ClassProbability(**vars(s)) for s in result.predictions],
         input_shape=result.input_shape,
         timings_ms=timings,

@@ -34,6 +34,15 @@ class Health(BaseModel):
     device_note: str | None
     torch: str
     cuda_available: bool
+    inference_engine: str = Field(
+        description='The INFERENCE_ENGINE setting: a default engine ("eager" or "onnxruntime"), '
+        "then per-model choices (alexnet=eager)."
+    )
+    engines: dict[str, str] = Field(
+        description="Per model with an ONNX Runtime session ready, the engine its predictions "
+        'run on now ("onnxruntime (CPUExecutionProvider)"); other models run on eager PyTorch.'
+    )
+    onnxruntime: str
 
 
 class PaperInfo(BaseModel):

@@ -5,7 +5,6 @@ The body is read here, not by FastAPI, so that its size is counted while it arri
 over MAX_UPLOAD_BYTES is refused (413) without ever being buffered whole.
 """
 
-import json
 from typing import Any
 
 from fastapi import Request
@@ -16,16 +15,16 @@ from starlette.exceptions import HTTPException  # Request.form() raises Starlett
 from backend.errors import (
     ImageTooLargeError,
     InvalidParameterError,
-    UndecodableImageError,
     UnsupportedFormatError,
 )
-from backend.serving.images import ACCEPTED, ImageLimits, decode_data_url
+from backend.i18n import bilingual
+from backend.serving.images import ACCEPTED, ImageLimits
+from backend.serving.json_bodies import image_from_json
+from backend.workloads import Workloads
 
 MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries around the file itself
-HOW_TO_SEND = (
-    "send multipart/form-data with the image in a field named 'file', JSON "
-    '{"image": "data:image/png;base64,..."}, or the image itself as the body'
-)
+HOW_TO_SEND_TEXTS = bilingual("error.upload.how")
+HOW_TO_SEND = HOW_TO_SEND_TEXTS["en"]
 
 
 class ImageDataURL(BaseModel):
@@ -97,15 +96,14 @@ async def _file_from_multipart(request: Request, body: bytes) -> bytes:
         )
     except HTTPException as exc:  # python-multipart's refusals (too many parts, bad framing)
         raise InvalidParameterError(
-            f"The multipart body could not be parsed ({exc.detail}); {HOW_TO_SEND}."
+            bilingual("error.upload.multipart", reason=exc.detail, how=HOW_TO_SEND_TEXTS)
         ) from None
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             found = ", ".join(repr(k) for k in form) or "none"
             raise InvalidParameterError(
-                f"The multipart body has no file field named 'file' (fields: {found}); "
-                f"{HOW_TO_SEND}.",
+                bilingual("error.upload.no_file", found=found, how=HOW_TO_SEND_TEXTS),
                 field="file",
             )
         return await upload.read()
@@ -113,23 +111,17 @@ async def _file_from_multipart(request: Request, body: bytes) -> bytes:
         await form.close()
 
 
-def _file_from_json(body: bytes, limits: ImageLimits) -> bytes:
-    try:
-        payload = ImageDataURL.model_validate(json.loads(body))
-    except (ValueError, TypeError):
-        raise UndecodableImageError(
-            'The JSON body must be an object {"image": "data:image/png;base64,..."} holding a '
-            f"{ACCEPTED} file as a data URL."
-        ) from None
-    return decode_data_url(payload.image, limits)
-
-
-async def read_image_bytes(request: Request, limits: ImageLimits, body_limit: int) -> bytes:
+async def read_image_bytes(
+    request: Request, limits: ImageLimits, body_limit: int, workloads: Workloads
+) -> bytes:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "multipart/form-data":
         return await _file_from_multipart(request, await read_body(request, body_limit))
     if media_type == "application/json" or media_type.endswith("+json"):
-        return _file_from_json(await read_body(request, body_limit), limits)
+        body = await read_body(request, body_limit)
+        # Parsing (nesting bounded) and base64 of up to 16 MB, whitespace included, is work
+        # for a thread of the "bodies" lane, never for the event loop.
+        return await workloads.lane("bodies").run(image_from_json, body, limits)
     if media_type.startswith("image/") or media_type in ("application/octet-stream", ""):
         return await read_body(request, body_limit)  # the bytes themselves decide the format
     raise UnsupportedFormatError(

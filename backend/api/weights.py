@@ -16,6 +16,7 @@ from backend.api.schemas import (
     WeightsListing,
 )
 from backend.errors import DownloadsDisabledError
+from backend.i18n import bilingual
 from backend.weights.jobs import DownloadManager, DownloadStatus
 from backend.weights.sources import source_for
 from backend.zoo import all_specs, get_spec
@@ -90,8 +91,7 @@ def start_download(name: str, settings: SettingsDep, downloads: DownloadsDep) ->
     source_for(downloads.sources, spec.name)  # 404 before anything else when none exists
     if not settings.allow_weight_downloads:
         raise DownloadsDisabledError(
-            f"This server does not download weights from the page (ALLOW_WEIGHT_DOWNLOADS is "
-            f"off); on the server, run: {fetch_command(spec.name)}",
+            bilingual("error.weights.downloads_off", command=fetch_command(spec.name)),
             command=fetch_command(spec.name),
         )
     return download_info(spec.name, downloads.start(spec))

@@ -16,20 +16,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-import torch
 from torch import nn
 
 from backend.analysis.seeded_init import initialise, materialise
 from backend.analysis.shapes import build_on_meta
 from backend.errors import ExportBusyError
 from backend.i18n import bilingual
+from backend.serving.onnx_graph import onnx_bytes
 from backend.serving.weights import WeightStore, read_state_dict
 from backend.zoo.registry import ModelSpec
 
 log = logging.getLogger(__name__)
 
 EXPORT_SEED = 0  # random weights, when the model has no checkpoint, are the same every time
-OPSET = 18
 
 
 @dataclass(frozen=True)
@@ -39,23 +38,6 @@ class OnnxExport:
     input_shape: tuple[int, int, int, int]
     trained: bool
     seconds: float  # time spent exporting (0 when served from the cache)
-
-
-def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
-    """Serialise an eval-mode model whose input has exactly `input_shape`."""
-    example = torch.zeros(input_shape)
-    program = torch.onnx.export(
-        model.eval(),
-        (example,),
-        dynamo=True,
-        external_data=False,  # one self-contained file (protobuf's limit is 2 GB; VGG19: 0.6)
-        input_names=["input"],
-        output_names=["logits"],
-        opset_version=OPSET,
-        verbose=False,
-    )
-    assert program is not None
-    return program.model_proto.SerializeToString()
 
 
 def onnx_filename(spec: ModelSpec, input_shape: tuple[int, ...], num_classes: int | None) -> str:

@@ -20,6 +20,8 @@ CSV_COLUMNS = (
     "trainable_params",
     "mult_adds",
     "kernel_size",
+    "functional",  # an operation of forward() without a module (F.relu, view, +=)
+    "line",  # functional rows: the line of the model's code that calls it
 )
 
 

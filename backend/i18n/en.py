@@ -77,6 +77,28 @@ TEXT: dict[str, str] = {
         "1 wherever it is active, so with weights scaled for it (Kaiming) the gradient "
         "keeps its size — one reason ReLU replaced sigmoid and tanh."
     ),
+    # Why a line of the notes' code differs from the seed (backend/source/notes.py).
+    "notes.correction.ocr_space": ("OCR read the underscore of kernel_size as a space."),
+    "notes.correction.indentation": (
+        "Indentation lost in the copy from the PDF, restored so that the code runs."
+    ),
+    "notes.correction.page_break": ("A page break dropped this line's indentation."),
+    "notes.correction.comment_line": (
+        "The shape comment had slipped onto a line of its own; put back after its code."
+    ),
+    "notes.correction.ocr_escape": ("OCR wrote \\# for #."),
+    "notes.correction.missing_bracket": (
+        "The ) that closes self.features = nn.Sequential( is missing in the notes; added."
+    ),
+    "notes.correction.ocr_bracket": ("OCR read the closing ] as 1."),
+    "notes.correction.ocr_capital": ("OCR capitalised import."),
+    "notes.correction.prose_comment": (
+        "A sentence of the slide between the code lines, kept as a comment."
+    ),
+    "notes.correction.completion": (
+        "Not in the notes: they stop after self.features. The average pool, the"
+        " classifier and forward() are completed as torchvision's VGG."
+    ),
     # Errors (api/error_text.py and the domain errors): {field} is a query parameter's name.
     "error.validation.missing": "{field} is required.",
     "error.validation.integer": "{field} must be a whole number; got {got}.",
@@ -163,5 +185,57 @@ TEXT: dict[str, str] = {
         "A custom AlexNet made in the editor ({widths} channels, {activation}, "
         "{shape} input, {classes} classes). Its weights are random: it has "
         "never been trained, so its predictions mean nothing yet."
+    ),
+    # Errors of weight downloads, uploads, model loading, methods and the time limit.
+    "error.weights.none_published": (
+        "{model} has no published weights to fetch (published: {published}); train it, or "
+        "install your own state dict with: python -m backend.weights import {model} FILE"
+    ),
+    "error.weights.downloads_off": (
+        "This server does not download weights from the page (ALLOW_WEIGHT_DOWNLOADS is off);"
+        " on the server, run: {command}"
+    ),
+    "error.weights.busy": (
+        "{running}'s weights are downloading ({percent}); one download runs at a time, so "
+        "start {model} when it has finished."
+    ),
+    "error.weights.already_trained": (
+        "{model} already has trained weights; to fetch the published ones instead, remove "
+        "them first: python -m backend.weights remove {model}"
+    ),
+    "error.upload.how": (
+        "send multipart/form-data with the image in a field named 'file', JSON "
+        '{{"image": "data:image/png;base64,..."}}, or the image itself as the body'
+    ),
+    "error.upload.multipart": "The multipart body could not be parsed ({reason}); {how}.",
+    "error.upload.no_file": (
+        "The multipart body has no file field named 'file' (fields: {found}); {how}."
+    ),
+    "error.load.cooling": (
+        "{model} failed to load on {device} a moment ago ({kind}) and is not retried for "
+        "another {left} s; the other models still work."
+    ),
+    "error.load.memory": (
+        "There is not enough memory on {device} to load {model} right now ({kind}); try "
+        "again in {retry} s or choose a smaller model."
+    ),
+    "error.load.failed": (
+        "{model} could not be loaded on {device} ({kind}); the other models still work. "
+        "Try again in {retry} s; the server log has details."
+    ),
+    "error.inference.memory_gpu": (
+        "The GPU ran out of memory computing this request; try again in a moment, or "
+        "with a smaller model or input."
+    ),
+    "error.inference.memory_server": (
+        "The server ran out of memory computing this request; try again in a moment, or "
+        "with a smaller model or input."
+    ),
+    "error.method": "{path} does not take {method}.",
+    "error.method.use": "{path} does not take {method}. Use {allowed}.",
+    "error.method.or": " or ",
+    "error.timeout": (
+        "The request took longer than {seconds} s and was stopped; try again, or with a "
+        "smaller input."
     ),
 }

@@ -74,6 +74,28 @@ TEXT: dict[str, str] = {
         "미분값이 1이라 그에 맞춘 가중치(Kaiming 초기화)와 함께 기울기 크기가 유지됩니다. "
         "ReLU가 sigmoid와 tanh를 대신하게 된 이유 중 하나입니다."
     ),
+    # Why a line of the notes' code differs from the seed (backend/source/notes.py).
+    "notes.correction.ocr_space": ("OCR이 kernel_size의 밑줄(_)을 공백으로 읽었습니다."),
+    "notes.correction.indentation": (
+        "PDF에서 복사하며 깨진 들여쓰기를 코드가 실행되도록 복원했습니다."
+    ),
+    "notes.correction.page_break": ("페이지가 나뉘면서 이 줄의 들여쓰기가 사라졌습니다."),
+    "notes.correction.comment_line": (
+        "줄 끝의 크기 주석이 다음 줄로 밀려 있어 원래 코드 뒤로 옮겼습니다."
+    ),
+    "notes.correction.ocr_escape": ("OCR이 #을 \\#으로 적었습니다."),
+    "notes.correction.missing_bracket": (
+        "노트에 self.features = nn.Sequential( 을 닫는 ) 가 빠져 있어 추가했습니다."
+    ),
+    "notes.correction.ocr_bracket": ("OCR이 닫는 ] 를 1로 읽었습니다."),
+    "notes.correction.ocr_capital": ("OCR이 import의 첫 글자를 대문자로 읽었습니다."),
+    "notes.correction.prose_comment": ("코드 사이에 있던 슬라이드 문장을 주석으로 남겼습니다."),
+    "notes.correction.completion": (
+        "노트에 없는 부분: 노트는 self.features에서 "
+        "끝납니다. avgpool, classifier, "
+        "forward()는 torchvision의 VGG와 같게 "
+        "보완했습니다."
+    ),
     # 오류 문장(api/error_text.py와 도메인 오류). {field}는 쿼리 매개변수 이름입니다.
     "error.validation.missing": "{field} 값이 필요합니다.",
     "error.validation.integer": "{field} 값은 정수여야 합니다. 받은 값: {got}.",
@@ -156,5 +178,58 @@ TEXT: dict[str, str] = {
         "에디터에서 만든 사용자 정의 AlexNet (채널 {widths}, "
         "{activation}, 입력 {shape}, 클래스 {classes}개). 가중치는 "
         "무작위(학습되지 않음)이므로 예측에는 아직 의미가 없습니다."
+    ),
+    # 가중치 내려받기, 업로드, 모델 불러오기, 메서드, 시간 제한 오류.
+    "error.weights.none_published": (
+        "{model} 모델은 내려받을 공개 가중치가 없습니다(공개된 모델: {published}). "
+        "직접 학습하거나, 가진 state dict를 다음 명령으로 설치하세요: "
+        "python -m backend.weights import {model} FILE"
+    ),
+    "error.weights.downloads_off": (
+        "이 서버는 페이지에서 가중치를 내려받지 않습니다(ALLOW_WEIGHT_DOWNLOADS가 꺼져 있습니다). "
+        "서버에서 다음 명령을 실행하세요: {command}"
+    ),
+    "error.weights.busy": (
+        "{running} 가중치를 내려받는 중입니다({percent}). 내려받기는 한 번에 하나만 실행되므로, "
+        "끝난 뒤에 {model} 내려받기를 시작하세요."
+    ),
+    "error.weights.already_trained": (
+        "{model} 모델에는 이미 학습된 가중치가 있습니다. 공개 가중치를 대신 받으려면 먼저 "
+        "다음 명령으로 지우세요: python -m backend.weights remove {model}"
+    ),
+    "error.upload.how": (
+        "이미지를 'file'이라는 필드에 담은 multipart/form-data, JSON "
+        '{{"image": "data:image/png;base64,..."}}, 또는 이미지 자체를 본문으로 보내세요'
+    ),
+    "error.upload.multipart": "multipart 본문을 해석할 수 없습니다({reason}). {how}.",
+    "error.upload.no_file": (
+        "multipart 본문에 'file'이라는 파일 필드가 없습니다(있는 필드: {found}). {how}."
+    ),
+    "error.load.cooling": (
+        "{model} 모델은 조금 전 {device}에서 불러오지 못했고({kind}) 앞으로 {left}초 동안 "
+        "다시 시도하지 않습니다. 다른 모델은 그대로 쓸 수 있습니다."
+    ),
+    "error.load.memory": (
+        "지금은 {device}에 {model} 모델을 불러올 메모리가 부족합니다({kind}). {retry}초 뒤에 "
+        "다시 시도하거나 더 작은 모델을 고르세요."
+    ),
+    "error.load.failed": (
+        "{model} 모델을 {device}에서 불러오지 못했습니다({kind}). 다른 모델은 그대로 쓸 수 "
+        "있습니다. {retry}초 뒤에 다시 시도하세요. 자세한 내용은 서버 로그에 있습니다."
+    ),
+    "error.inference.memory_gpu": (
+        "이 요청을 계산하다가 GPU 메모리가 부족해졌습니다. 잠시 후 다시 시도하거나, "
+        "더 작은 모델이나 입력으로 시도하세요."
+    ),
+    "error.inference.memory_server": (
+        "이 요청을 계산하다가 서버 메모리가 부족해졌습니다. 잠시 후 다시 시도하거나, "
+        "더 작은 모델이나 입력으로 시도하세요."
+    ),
+    "error.method": "{path} 경로는 {method} 요청을 받지 않습니다.",
+    "error.method.use": "{path} 경로는 {method} 요청을 받지 않습니다. {allowed} 요청을 쓰세요.",
+    "error.method.or": " 또는 ",
+    "error.timeout": (
+        "요청이 {seconds}초보다 오래 걸려 중단되었습니다. 다시 시도하거나 더 작은 입력으로 "
+        "시도하세요."
     ),
 }

@@ -12,12 +12,21 @@ import binascii
 import io
 import re
 import struct
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import NoReturn
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from backend.errors import ImageTooLargeError, UndecodableImageError, UnsupportedFormatError
+from backend.serving.decode_budget import (
+    DecodeBudget,
+    DecodeEstimate,
+    estimate_decode,
+    human_bytes,
+    largest_square,
+)
+from backend.serving.image_modes import TRANSPOSE, orientation, reduced, reduced_size, to_rgb_or_l
 
 # Pillow format name -> the name people know it by. The allow-list of the whole service.
 ALLOWED_FORMATS: dict[str, str] = {
@@ -64,17 +73,15 @@ _SVG_PATTERN = re.compile(rb"<svg[\s>]", re.IGNORECASE)
 class ImageLimits:
     max_bytes: int  # size of the encoded file
     max_pixels: int  # width × height as declared by the file's header
+    # Peak bytes one decode may need, estimated from the header (decoder, rotation, conversion).
+    max_decode_bytes: int = 256 * 1024 * 1024
+    budget: DecodeBudget | None = None  # shared by every decode of the server, if set
 
     def describe_bytes(self) -> str:
-        return _human_bytes(self.max_bytes)
+        return human_bytes(self.max_bytes)
 
 
-def _human_bytes(n: int) -> str:
-    if n >= 1 << 20:
-        return f"{n / (1 << 20):.3g} MiB"
-    if n >= 1 << 10:
-        return f"{n / (1 << 10):.3g} KiB"
-    return f"{n} bytes"
+_human_bytes = human_bytes
 
 
 def sniff_format(data: bytes) -> str:
@@ -129,6 +136,9 @@ def declared_size(data: bytes, fmt: str) -> tuple[int, int] | None:
         if fmt == "GIF":
             return struct.unpack("<HH", data[6:10])
         if fmt == "BMP":
+            (header_size,) = struct.unpack("<I", data[14:18])
+            if header_size == 12:  # OS/2 1.x BITMAPCOREHEADER: unsigned 16-bit sides
+                return struct.unpack("<HH", data[18:22])
             width, height = struct.unpack("<ii", data[18:26])
             return abs(width), abs(height)  # negative height: a top-down bitmap
         if fmt == "WEBP":
@@ -198,9 +208,14 @@ def _check_dimensions(width: int, height: int, fmt: str, limits: ImageLimits) ->
 def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None) -> Image.Image:
     """Bytes of an uploaded file -> an upright "L" or "RGB" image (first frame of animations).
 
-    `draft_size` lets a JPEG decode at a reduced scale (Pillow's `draft`) when the caller will
-    shrink it to about that many pixels on its shorter side anyway: a 12-megapixel photo decodes
-    ~3× faster.
+    `draft_size` is the shorter side the caller will shrink the image to about anyway: a JPEG
+    then decodes at a reduced scale (Pillow's `draft`; a 12-megapixel photo ~3× faster), and
+    any other format is reduced (box filter) right after decoding, before rotation and
+    conversion, so those run on a few hundred pixels a side instead of thousands.
+
+    The peak memory of the whole decode is estimated from the header first: past
+    `limits.max_decode_bytes` the image is refused (413, saying why); otherwise the bytes are
+    reserved from `limits.budget` for the duration (503 when other decodes hold it).
     """
     if not data:
         raise UndecodableImageError(
@@ -240,76 +255,83 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
     _check_dimensions(*image.size, fmt, limits)
     if draft_size and fmt == "JPEG":
         image.draft(image.mode, (draft_size, draft_size))  # same mode, only a smaller scale
+    turn = orientation(image)
+    work_size = reduced_size(image, draft_size)
+    estimate = estimate_decode(
+        fmt, image.mode, image.info, image.size, work_size, turn in TRANSPOSE
+    )
+    if estimate.total > limits.max_decode_bytes:
+        _refuse_decode_cost(estimate, image, fmt, draft_size, turn in TRANSPOSE, limits)
+    reservation = limits.budget.reserve(estimate.total) if limits.budget else nullcontext()
+    with reservation:
+        try:
+            image.load()  # the first frame only: `open` leaves animated files on frame 0
+            image = reduced(image, work_size)
+            if turn in TRANSPOSE:
+                image = image.transpose(TRANSPOSE[turn])
+            return to_rgb_or_l(image)
+        except Image.DecompressionBombError:
+            raise ImageTooLargeError(
+                f"The {name} has too many pixels; send a smaller {ACCEPTED} image.",
+                max_pixels=limits.max_pixels,
+            ) from None
+        except (OSError, SyntaxError, ValueError, struct.error, EOFError, MemoryError):
+            # "image file is truncated", broken compressed streams, bad palettes...
+            raise UndecodableImageError(
+                {
+                    "en": f"The {name} is truncated or corrupt and could not be decoded; send "
+                    f"a complete {ACCEPTED} image.",
+                    "ko": f"{name} 파일이 잘렸거나 손상되어 읽을 수 없습니다. 온전한 "
+                    f"{ACCEPTED_KO} 이미지를 보내 주세요.",
+                },
+                format=name,
+            ) from None
+
+
+def decode_cost(data: bytes, draft_size: int | None = None) -> int:
+    """The peak bytes `decode_image` would estimate for `data`, read from the header alone;
+    0 when the header cannot tell (the decode will then refuse the file, or find it small).
+    Lets a caller send large decodes to a lane of their own."""
     try:
-        image.load()  # the first frame only: `open` leaves animated files on frame 0
-        image = ImageOps.exif_transpose(image)
-    except Image.DecompressionBombError:
-        raise ImageTooLargeError(
-            f"The {name} has too many pixels; send a smaller {ACCEPTED} image.",
-            max_pixels=limits.max_pixels,
-        ) from None
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError, MemoryError):
-        # "image file is truncated", broken compressed streams, bad palettes...
-        raise UndecodableImageError(
-            {
-                "en": f"The {name} is truncated or corrupt and could not be decoded; send a "
-                f"complete {ACCEPTED} image.",
-                "ko": f"{name} 파일이 잘렸거나 손상되어 읽을 수 없습니다. 온전한 {ACCEPTED_KO} "
-                "이미지를 보내 주세요.",
-            },
-            format=name,
-        ) from None
-    return to_rgb_or_l(image)
+        fmt = sniff_format(data)
+        image = Image.open(io.BytesIO(data), formats=[fmt])
+        if draft_size and fmt == "JPEG":
+            image.draft(image.mode, (draft_size, draft_size))
+        rotated = orientation(image) in TRANSPOSE
+        work = reduced_size(image, draft_size)
+        return estimate_decode(fmt, image.mode, image.info, image.size, work, rotated).total
+    except Exception:  # any malformed header: the real decode says why
+        return 0
 
 
-def to_rgb_or_l(image: Image.Image) -> Image.Image:
-    """Every Pillow mode, converted on purpose to "L" (one channel) or "RGB".
+def _refuse_decode_cost(
+    estimate: DecodeEstimate,
+    image: Image.Image,
+    fmt: str,
+    draft_size: int | None,
+    rotated: bool,
+    limits: ImageLimits,
+) -> NoReturn:
+    width, height = image.size
 
-    - transparency (RGBA, LA, PA, P with a transparent colour) is flattened onto a background
-      chosen to contrast with what is drawn: light strokes on a transparent canvas go onto
-      black, dark ones onto white, so a drawing never disappears into its background;
-    - 16-bit ("I;16*") and 32-bit ("I") integers are scaled from the 16-bit range, the range
-      PNG stores them in; floats ("F") are read as 0–1 when they fit there, else 0–255;
-    - "1" becomes 0/255, "CMYK", "YCbCr", "LAB", "HSV" go through Pillow's RGB conversion.
-    """
-    mode = image.mode
-    if mode in ("L", "RGB"):
-        return image
-    if mode == "1":
-        return image.convert("L")
-    if mode == "P":
-        has_alpha = "transparency" in image.info or image.palette.mode == "RGBA"
-        return _flatten_alpha(image.convert("RGBA")) if has_alpha else image.convert("RGB")
-    if mode in ("RGBA", "RGBa", "LA", "La", "PA"):
-        return _flatten_alpha(image.convert("RGBA"))
-    if mode.startswith("I;16") or mode == "I":
-        return _scaled_to_l(image, 65535.0)
-    if mode == "F":
-        return _scaled_to_l(image, None)
-    return image.convert("RGB")  # CMYK, YCbCr, LAB, HSV, RGBX
+    def square_cost(side: int) -> int:  # the same kind of file, side × side px
+        factor = max(1, side // draft_size) if draft_size else 1
+        work = (-(-side // factor),) * 2
+        return estimate_decode(fmt, image.mode, image.info, (side, side), work, rotated).total
 
-
-def _flatten_alpha(rgba: Image.Image) -> Image.Image:
-    pixels = np.asarray(rgba, dtype=np.float32)
-    alpha = pixels[..., 3:4] / 255.0
-    luma = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    visible = alpha[..., 0] > 0.5
-    drawn_light = visible.any() and float(luma[visible].mean()) > 127.5
-    background = 0.0 if drawn_light else 255.0
-    rgb = pixels[..., :3] * alpha + background * (1.0 - alpha)
-    return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
-
-
-def _scaled_to_l(image: Image.Image, full_scale: float | None) -> Image.Image:
-    values = np.asarray(image, dtype=np.float64)
-    if full_scale is None:  # float image: 0–1 if it fits, else treat as 0–255
-        finite = values[np.isfinite(values)]
-        top = float(finite.max()) if finite.size else 0.0
-        bottom = float(finite.min()) if finite.size else 0.0
-        full_scale = 1.0 if bottom >= 0.0 and top <= 1.0 else 255.0
-        values = np.nan_to_num(values, nan=0.0, posinf=full_scale, neginf=0.0)
-    scaled = np.clip(values / full_scale * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return Image.fromarray(scaled, "L")
+    side = largest_square(square_cost, limits.max_decode_bytes, max(width, height))
+    raise ImageTooLargeError(
+        f"Decoding this {width}×{height} px {image.mode} {ALLOWED_FORMATS[fmt]} would take "
+        f"about {human_bytes(estimate.total)} of memory, more than the "
+        f"{human_bytes(limits.max_decode_bytes)} one image may use; send a smaller image "
+        f"(about {side}×{side} px or less in this format), or a JPEG, which decodes at a "
+        "reduced scale.",
+        width=width,
+        height=height,
+        mode=image.mode,
+        estimated_bytes=estimate.total,
+        max_decode_bytes=limits.max_decode_bytes,
+    )
 
 
 DATA_URL = re.compile(r"^data:(?P<type>[\w.+/-]*)(?P<params>(;[\w.+-]+=[\w.+-]+)*);base64,", re.I)

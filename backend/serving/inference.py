@@ -14,6 +14,7 @@ from torch import Tensor
 
 from backend.errors import InvalidParameterError
 from backend.i18n import bilingual
+from backend.serving.engines import EAGER, ONNXRUNTIME, Engines, eager_logits
 from backend.serving.images import ImageLimits, decode_image
 from backend.serving.preprocess import Preprocess, draft_size_for, preprocess_for, to_preview
 from backend.serving.runtime import LoadedModel, ModelRuntime, require_classifier
@@ -38,6 +39,7 @@ class Prediction:
     device: str
     predictions: list[ClassScore]
     input_shape: list[int]  # [1, C, H, W] as fed to the network
+    engine: str = EAGER  # what ran the forward pass: "eager" (PyTorch) or "onnxruntime"
     timings_ms: dict[str, float] = field(default_factory=dict)
     preview: Image.Image | None = None  # what the network sees, at model resolution
 
@@ -56,20 +58,24 @@ def _preprocess(dataset: Dataset) -> Preprocess:
     return preprocess_for(dataset)
 
 
-def classify(loaded: LoadedModel, batch: Tensor, top_k: int) -> list[ClassScore]:
-    """Top-k classes of the first item of `batch` (1, C, H, W), most probable first."""
+def classify(
+    loaded: LoadedModel, batch: Tensor, top_k: int, engines: Engines | None = None
+) -> tuple[list[ClassScore], str]:
+    """Top-k classes of the first item of `batch` (1, C, H, W), most probable first, and the
+    engine that ran the forward pass (eager PyTorch when `engines` is None)."""
     labels = loaded.spec.dataset.labels if loaded.spec.dataset else ()
+    if engines is None:
+        logits, engine = eager_logits(loaded, batch), EAGER
+    else:
+        logits, engine = engines.logits(loaded, batch)  # (1, num_classes)
     with torch.inference_mode():
-        batch = batch.to(loaded.device)
-        if loaded.channels_last:  # NHWC weights want NHWC inputs, or each conv converts
-            batch = batch.contiguous(memory_format=torch.channels_last)
-        logits = loaded.module(batch)  # (1, num_classes)
         probabilities = logits.float().softmax(dim=1)[0]
         values, indices = probabilities.topk(top_k)
-    return [
+    scores = [
         ClassScore(int(i), labels[int(i)], round(float(p), 6))
         for p, i in zip(values.cpu(), indices.cpu(), strict=True)
     ]
+    return scores, engine
 
 
 def model_input(
@@ -97,6 +103,7 @@ def predict_image(
     limits: ImageLimits,
     top_k: int,
     want_preview: bool = False,
+    engines: Engines | None = None,
 ) -> Prediction:
     """`top_k` is checked where it enters (check_top_k, before the body is read), not again."""
     timings: dict[str, float] = {}
@@ -106,7 +113,7 @@ def predict_image(
     loaded = runtime.get(spec.name)  # a dictionary look-up once the model is in memory
     loaded_at = time.perf_counter()
     batch = tensor[None]  # (1, C, H, W)
-    scores = classify(loaded, batch, top_k)
+    scores, engine = classify(loaded, batch, top_k, engines)
     timings["load"] = round((loaded_at - start) * 1e3, 3)
     timings["forward"] = round((time.perf_counter() - loaded_at) * 1e3, 3)
     return Prediction(
@@ -116,6 +123,7 @@ def predict_image(
         device=str(loaded.device),
         predictions=scores,
         input_shape=list(batch.shape),
+        engine=engine,
         timings_ms=timings,
         preview=to_preview(tensor, spec.dataset) if want_preview else None,
     )
@@ -127,11 +135,14 @@ def _warm_up_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def warm_up(runtime: ModelRuntime, names: Iterable[str]) -> dict[str, float]:
+def warm_up(
+    runtime: ModelRuntime, names: Iterable[str], engines: Engines | None = None
+) -> dict[str, float]:
     """Loads each model and classifies a small JPEG with it, start to finish, so that its first
     request pays neither the load nor the first decode's and forward's set-up (Pillow's JPEG
     plugin, oneDNN's kernels: both are cached per process). Raises for unknown names and
-    non-classifiers: a typo in WARM_MODELS stops the start-up with a clear message. Returns
+    non-classifiers: a typo in WARM_MODELS stops the start-up with a clear message. With
+    `engines`, a model on ONNX Runtime also has its session built before this returns. Returns
     the seconds spent per model."""
     jpeg = _warm_up_jpeg()
     limits = ImageLimits(max_bytes=len(jpeg), max_pixels=256 * 256)
@@ -144,7 +155,11 @@ def warm_up(runtime: ModelRuntime, names: Iterable[str]) -> dict[str, float]:
     spent = {}
     for name in names:
         start = time.perf_counter()
-        predict_image(runtime, get_spec(name), jpeg, limits, top_k=1)
+        spec = get_spec(name)
+        predict_image(runtime, spec, jpeg, limits, top_k=1)
+        if engines is not None and engines.choice.for_model(name) == ONNXRUNTIME:
+            shape = tuple(model_input(spec, jpeg, limits).shape)
+            engines.sessions.wait(runtime.get(name), shape)  # the ONNX Runtime session too
         spent[name] = time.perf_counter() - start
         log.info("warm-up: %s ready in %.2f s", name, spent[name])
     return spent

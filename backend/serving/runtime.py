@@ -1,8 +1,10 @@
 """Running models: built lazily, kept in a bounded LRU, fed off the event loop a few at a time.
 
 - `ModelRuntime.get(name)` returns the ready model (weights loaded, `eval()`, on the device),
-  building it on first use. At most `max_loaded` models stay in memory (VGG16's weights alone
-  are 0.55 GB); the least recently used is dropped first.
+  building it on first use. Models stay in memory while their weights fit in `max_bytes`
+  (VGG16's alone are 0.55 GB, SimpleCNN's 1.7 MB) and they number at most `max_loaded`; the
+  least recently used is dropped first. Models with shipped trained weights (SimpleCNN) are
+  never dropped and count against neither limit: the page's first drawing always finds it.
 - `InferenceGate.run(fn, ...)` runs blocking work in a worker thread with at most
   `concurrency` of them at once and at most `queue_limit` waiting; beyond that it refuses at
   once (503) rather than queueing without bound, as TorchServe, Triton and Ray Serve do.
@@ -17,15 +19,18 @@ and never attach hooks or change them; code that needs hooks (feature maps, Grad
 work on `copy.deepcopy(loaded.module)` or hold its own instance.
 """
 
-import asyncio
+import contextlib
 import dataclasses
+import hashlib
 import logging
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import torch
@@ -34,7 +39,8 @@ from torch import nn
 from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
 from backend.i18n import bilingual
 from backend.serving.weights import Checkpoint, CheckpointError, WeightStore, read_state_dict
-from backend.zoo import ModelSpec, get_spec
+from backend.workloads import Lane
+from backend.zoo import ModelSpec, get_spec, model_names
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,12 +78,19 @@ class ModelRuntime:
         max_loaded: int,
         failure_cooldown_s: float = FAILURE_COOLDOWN_S,
         channels_last: Collection[str] = (),
+        max_bytes: int | None = None,
+        random_weights_dir: Path | None = None,
     ) -> None:
         self.weights = weights
         self.device = device
         self.max_loaded = max_loaded
+        self.max_bytes = max_bytes  # weights and buffers of the droppable models; None: no cap
         self.channels_last = frozenset(channels_last)  # model names run in NHWC (bench/)
         self.failure_cooldown_s = failure_cooldown_s
+        # Seeded random weights are made once per model and saved here; later builds map the
+        # file into memory instead of initialising again (VGG16: ~1.3 s of a 1.55 s first
+        # request). None: made every time.
+        self.random_weights_dir = random_weights_dir
         self._failures: dict[str, tuple[float, str]] = {}  # name -> (when, exception type)
         self._cache: OrderedDict[str, LoadedModel] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -97,15 +110,37 @@ class ModelRuntime:
             self._refuse_if_failed_recently(spec.name)
             loaded = self._build(spec)
             self._failures.pop(spec.name, None)
-            max_loaded = self.max_loaded
             with self._cache_lock:
                 self._cache[name] = loaded
-                while len(self._cache) > max_loaded:
-                    evicted, _ = self._cache.popitem(last=False)
-                    log.info("runtime: unloaded %s (max_loaded_models=%d)", evicted, max_loaded)
+                self._evict(keep=name)
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()
             return loaded
+
+    def _evict(self, keep: str) -> None:
+        """Drops the least recently used droppable models until the rest fit (the model just
+        built stays even when it alone is over the byte budget). Holds `_cache_lock`."""
+        while True:
+            droppable = [n for n, m in self._cache.items() if not is_pinned(m)]
+            held = sum(module_bytes(self._cache[n].module) for n in droppable)
+            over_count = len(droppable) > self.max_loaded
+            over_bytes = self.max_bytes is not None and held > self.max_bytes
+            victims = [n for n in droppable if n != keep]
+            if not (over_count or over_bytes) or not victims:
+                return
+            evicted = victims[0]
+            del self._cache[evicted]
+            log.info(
+                "runtime: unloaded %s (%.0f MB of droppable weights, max %s; %d models, max %d)",
+                evicted, held / 1e6,
+                "none" if self.max_bytes is None else f"{self.max_bytes / 1e6:.0f} MB",
+                len(droppable), self.max_loaded,
+            )  # fmt: skip
+
+    def held_bytes(self) -> int:
+        """Bytes of weights and buffers of every model in memory."""
+        with self._cache_lock:
+            return sum(module_bytes(m.module) for m in self._cache.values())
 
     def _current(self, name: str) -> LoadedModel | None:
         """The cached model, unless its checkpoint was added, replaced or removed since it was
@@ -140,8 +175,13 @@ class ModelRuntime:
         left = self.failure_cooldown_s - (time.monotonic() - when)
         if left > 0:
             raise ModelUnavailableError(
-                f"{name} failed to load on {self.device} a moment ago ({kind}) and is not "
-                f"retried for another {left:.0f} s; the other models still work.",
+                bilingual(
+                    "error.load.cooling",
+                    model=name,
+                    device=self.device,
+                    kind=kind,
+                    left=f"{left:.0f}",
+                ),
                 model=name,
                 retry_after_s=math.ceil(left),
             )
@@ -161,8 +201,13 @@ class ModelRuntime:
                 extra={"model": spec.name, "device": str(self.device)},
             )  # fmt: skip
             raise ModelUnavailableError(
-                f"There is not enough memory on {self.device} to load {spec.name} right now "
-                f"({type(exc).__name__}); try again in {retry} s or choose a smaller model.",
+                bilingual(
+                    "error.load.memory",
+                    model=spec.name,
+                    device=self.device,
+                    kind=type(exc).__name__,
+                    retry=retry,
+                ),
                 model=spec.name,
                 retry_after_s=retry,
             ) from exc
@@ -174,9 +219,13 @@ class ModelRuntime:
                 extra={"model": spec.name, "device": str(self.device)},
             )  # fmt: skip
             raise ModelUnavailableError(
-                f"{spec.name} could not be loaded on {self.device} ({type(exc).__name__}); "
-                f"the other models still work. Try again in {retry} s; the server log has "
-                "details.",
+                bilingual(
+                    "error.load.failed",
+                    model=spec.name,
+                    device=self.device,
+                    kind=type(exc).__name__,
+                    retry=retry,
+                ),
                 model=spec.name,
                 retry_after_s=retry,
             ) from exc
@@ -220,55 +269,109 @@ class ModelRuntime:
         )
 
     def _build_random(self, spec: ModelSpec) -> LoadedModel:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(RANDOM_INIT_SEED)
-            module = spec.build()
+        # Zoo models only: custom networks (issue 13) are unbounded in number, and each file
+        # would stay on disk.
+        cached = self.random_weights_dir is not None and spec.name in model_names()
+        module = self._random_from_file(spec) if cached else None
+        if module is None:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(RANDOM_INIT_SEED)
+                module = spec.build()
+            if cached:
+                self._save_random(spec, module)
         module = module.to(self.device).eval()
         log.info("runtime: built %s with random weights on %s", spec.name, self.device)
         return LoadedModel(spec, module, self.device, False, None)
 
+    def weights_file(self, loaded: LoadedModel) -> tuple[Path, tuple[int, ...]] | None:
+        """The file `loaded`'s weights came from, and its version (its stat): the checkpoint,
+        or the seeded random weights saved under CACHE_DIR; None when there is no such file."""
+        if loaded.checkpoint is not None:
+            return loaded.checkpoint.path, tuple(loaded.checkpoint.stamp)
+        if self.random_weights_dir is None or loaded.spec.name not in model_names():
+            return None
+        path = self.random_weights_path(loaded.spec)
+        if not path.is_file():
+            return None
+        stat = path.stat()
+        return path, (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
-class InferenceGate:
-    def __init__(self, concurrency: int, queue_limit: int) -> None:
-        self.concurrency = concurrency
-        self.queue_limit = queue_limit
-        self._slots = asyncio.Semaphore(concurrency)
-        self._waiting = 0
-        self._running = 0
-
-    async def run(self, fn: Callable[..., T], /, *args: object) -> T:
-        """`fn(*args)` in a worker thread once a slot is free."""
-        if self._slots.locked() and self._waiting >= self.queue_limit:
-            raise ModelUnavailableError(
-                bilingual("error.busy", running=self.concurrency, waiting=self._waiting),
-                retry_after_s=1,
+    def random_weights_path(self, spec: ModelSpec) -> Path:
+        """The file of `spec`'s seeded random weights, named after what they depend on: the
+        model's keys and shapes, the seed and torch's version (its initialisers may change)."""
+        assert self.random_weights_dir is not None
+        with torch.device("meta"):
+            state = spec.build().state_dict()
+        described = repr(
+            (
+                torch.__version__,
+                RANDOM_INIT_SEED,
+                [(k, tuple(v.shape), str(v.dtype)) for k, v in state.items()],
             )
-        self._waiting += 1
+        )
+        digest = hashlib.sha256(described.encode()).hexdigest()[:16]
+        return self.random_weights_dir / f"{spec.name}-seed{RANDOM_INIT_SEED}-{digest}.pt"
+
+    def _random_from_file(self, spec: ModelSpec) -> nn.Module | None:
+        path = self.random_weights_path(spec)
+        if not path.is_file():
+            return None
         try:
-            await self._slots.acquire()
-        finally:
-            self._waiting -= 1
-        self._running += 1
-        task = asyncio.ensure_future(asyncio.to_thread(call_with_memory_guard, fn, *args))
-        # The slot is freed when the thread finishes, not when the request gives up waiting
-        # (a client gone, a time limit): a cancelled request cannot oversubscribe the CPU.
-        task.add_done_callback(self._release)
-        return await asyncio.shield(task)
+            state = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            with torch.device("meta"):
+                module = spec.build()
+            module.load_state_dict(state, strict=True, assign=True)  # mapped, not copied
+        except Exception as exc:  # a truncated or foreign file: made again and replaced
+            log.warning("runtime: cannot use %s (%s); initialising %s again", path,
+                        type(exc).__name__, spec.name)  # fmt: skip
+            return None
+        return module
 
-    def _release(self, task: asyncio.Future) -> None:
-        self._running -= 1
-        self._slots.release()
-        if not task.cancelled():
-            task.exception()  # retrieved here so an abandoned failure is not logged as lost
+    def _save_random(self, spec: ModelSpec, module: nn.Module) -> None:
+        path = self.random_weights_path(spec)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(module.state_dict(), partial)
+            os.replace(partial, path)  # whole or absent: another process never reads half
+        # A full or read-only disk costs the next start its speed only (torch.save reports
+        # some write failures as RuntimeError).
+        except (OSError, RuntimeError) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            log.warning("runtime: cannot save the random weights of %s to %s (%s)", spec.name,
+                        path, exc)  # fmt: skip
 
-    @property
-    def waiting(self) -> int:
-        return self._waiting
 
-    @property
-    def running(self) -> int:
-        """Worker threads holding a slot (including those whose request has gone)."""
-        return self._running
+def is_pinned(loaded: LoadedModel) -> bool:
+    """Shipped trained weights (SimpleCNN, 1.7 MB) stay loaded whatever else comes and goes."""
+    return loaded.weights == "shipped"
+
+
+def module_bytes(module: nn.Module) -> int:
+    tensors = [*module.parameters(), *module.buffers()]
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+class GuardedLane(Lane):
+    """A lane whose jobs run models: out of memory in one is a 503 for that request alone."""
+
+    def call(self, fn: Callable[..., T], /, *args: object) -> T:
+        return call_with_memory_guard(fn, *args)
+
+
+class InferenceGate(GuardedLane):
+    """Predictions: a lane of their own (backend/workloads.py). Feature maps and Grad-CAM,
+    several times a prediction's work, have another ("inspection"), so a flood of them
+    cannot make predictions wait."""
+
+    busy_error = ModelUnavailableError
+
+    def __init__(self, concurrency: int, queue_limit: int) -> None:
+        super().__init__("inference", concurrency, queue_limit, noun="predictions")
+
+    def busy_detail(self) -> str | dict[str, str]:
+        return bilingual("error.busy", running=self.concurrency, waiting=self._waiting)
 
 
 def free_cuda_cache(device: torch.device) -> None:
@@ -295,7 +398,6 @@ def call_with_memory_guard(fn: Callable[..., T], /, *args: object) -> T:
             type(exc).__name__, extra={"error": type(exc).__name__},
         )  # fmt: skip
         raise ModelUnavailableError(
-            f"The {where} ran out of memory computing this request; try again in a "
-            "moment, or with a smaller model or input.",
+            bilingual(f"error.inference.memory_{'gpu' if on_cuda else 'server'}"),
             retry_after_s=1,
         ) from exc

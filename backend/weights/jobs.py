@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from backend.errors import DownloadConflictError
+from backend.i18n import bilingual
 from backend.weights.download import (
     DownloadError,
     DownloadInterrupted,
@@ -78,14 +79,17 @@ class DownloadManager:
                 if running.model == spec.name:
                     return running  # a second request joins the first
                 raise DownloadConflictError(
-                    f"{running.model}'s weights are downloading ({_percent(running)}); one "
-                    f"download runs at a time, so start {spec.name} when it has finished.",
+                    bilingual(
+                        "error.weights.busy",
+                        running=running.model,
+                        percent=_percent(running),
+                        model=spec.name,
+                    ),
                     downloading=running.model,
                 )
             if self._is_trained(spec.name):
                 raise DownloadConflictError(
-                    f"{spec.name} already has trained weights; to fetch the published ones "
-                    f"instead, remove them first: python -m backend.weights remove {spec.name}",
+                    bilingual("error.weights.already_trained", model=spec.name),
                     model=spec.name,
                 )
             status = DownloadStatus(

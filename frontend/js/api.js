@@ -170,6 +170,32 @@ export function gradCam(name, input, { layer = null, call = 1, classIndex = null
   return request(url, { method: 'POST', ...imageBody(input), signal });
 }
 
+const sourceCache = new Map(); // a model's code never changes while the server runs
+
+/** GET /models/{name}/source: the code, its row -> line map and print(model). */
+export function getSource(name) {
+  const url = `models/${encodeURIComponent(name)}/source`;
+  if (!sourceCache.has(url)) {
+    const pending = request(url);
+    sourceCache.set(url, pending);
+    pending.catch(() => sourceCache.delete(url));
+  }
+  return sourceCache.get(url);
+}
+
+/** POST /models/{name}/conv_step: one output unit of a conv or max-pool layer, step by step. */
+export function convStep(name, input, { layer, call = 1, channel = 0, row = null, col = null, maxInputs = 8 }, { signal } = {}) {
+  const url = `models/${encodeURIComponent(name)}/conv_step${query({
+    layer,
+    call: call > 1 ? call : null,
+    channel,
+    row,
+    col,
+    max_inputs: maxInputs,
+  })}`;
+  return request(url, { method: 'POST', ...imageBody(input), signal });
+}
+
 /**
  * GET /compare: models side by side by stage, at one common `size`, or each at its own input
  * size when `size` is null (a CIFAR network is never scaled up to ImageNet's 224 px unasked).

@@ -66,7 +66,7 @@ function fieldEntries(list, field, t) {
 }
 
 /** Fills `container` with what is known about `block` (a layout block or ⊕ node), or a hint. */
-export function renderDetails(container, block, { t, summary, fields = null }) {
+export function renderDetails(container, block, { t, summary, fields = null, source = null }) {
   container.replaceChildren();
   if (!block) {
     container.append(note(t('details.empty'), 'hint'));
@@ -128,11 +128,20 @@ export function renderDetails(container, block, { t, summary, fields = null }) {
   }
 
   if (row?.recursive) container.append(note(t('details.reused')));
+  if (row?.functional) {
+    // The line of the code shown beside the diagram (the notes' own for the seed's networks),
+    // else the line of the project's class that ran.
+    const shownLine = source?.rows?.[row.name]?.[0] ?? null;
+    const line = shownLine ?? row.line ?? '?';
+    const code = shownLine ? source.code.split('\n')[shownLine - 1].trim() : (row.code ?? '');
+    const key = block.isAdd ? 'details.addRow' : 'details.functional';
+    container.append(note(t(key, { op: row.op, line, code })));
+  }
   if (block.kind === 'container') container.append(note(t('details.container', { n: block.leafCount })));
   if (block.kind === 'input') container.append(note(t('details.inputNode')));
   if (block.inferred === 'flatten') container.append(note(t('details.flatten')));
-  if (block.inferred === 'reshape') {
-    container.append(note(t('details.flatten')));
+  if (block.inferred === 'reshape' || (block.functional && block.warn)) {
+    if (block.inferred) container.append(note(t('details.flatten')));
     container.append(
       note(
         t('details.reshapeWarn', { from: block.inputShape[0], to: block.outputShape[0] }),

@@ -17,7 +17,7 @@ const MOST_MAPS = 256;
 /** What the selection asks for: {row, call} of a summary row, or null (input, inferred, ⊕). */
 function targetOf(block, summary) {
   const row = block?.row;
-  if (!row || !summary || block.isAdd) return null;
+  if (!row || !summary || block.isAdd || row.functional) return null; // no module to hook
   return { row, call: callOf(summary.layers, row) };
 }
 

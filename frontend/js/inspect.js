@@ -27,8 +27,12 @@ export function parseLayerKey(key) {
   return match ? { layer: match[1], call: Number(match[2]) } : { layer: key, call: 1 };
 }
 
-/** A 4-D output bigger than 1×1: the layer has a feature map to show or to explain. */
+/**
+ * A 4-D output bigger than 1×1: the layer has a feature map to show or to explain. forward()'s
+ * own operations (functional rows: F.relu, +=) are not modules the server can hook.
+ */
 export function hasFeatureMap(row) {
+  if (row?.functional) return false;
   const shape = row?.output_shape;
   return Array.isArray(shape) && shape.length === 4 && shape[2] * shape[3] > 1;
 }

@@ -6,12 +6,16 @@
  */
 
 import * as api from './api.js';
+import { rowForLine } from './code-map.js';
+import { createCodeView } from './code-view.js';
+import { createConvStep } from './conv-step.js';
 import { createCompareView } from './compare-view.js';
 import { createControls, fieldErrorsFor } from './controls.js';
 import { createDownloads } from './downloads.js';
 import { renderDetails } from './details.js';
 import { containerNames, layoutSummary } from './diagram/layout.js';
 import { paperLayout } from './diagram/paper-layout.js';
+import { withStages } from './diagram/stages.js';
 import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
 import { createEditor } from './editor/index.js';
@@ -63,6 +67,25 @@ const predictPanel = createPredictPanel({
 });
 const weightsOffer = createWeightsOffer($('weights-offer'), { t, onInstalled: reloadModels });
 createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
+createConvStep($('conv-step'), { t, lookup: (id) => lookup(id) });
+const codeView = createCodeView($('code-panel'), {
+  t,
+  toggle: $('show-code'),
+  split: $('diagram-split'),
+  isCurrent: (name) => store.get().model?.name === name,
+  onResize: () => {
+    const { zoom } = store.get();
+    if (zoom === null || zoom === 'all') {
+      view.applyZoom(zoom); // the diagram's width changed: fit it again
+      renderZoomLevel();
+    }
+  },
+  onPickLine: (line) => {
+    const current = lookup(store.get().selected)?.row?.name ?? null;
+    const name = rowForLine(codeView.source, line, current);
+    if (name) selectRowByName(name);
+  },
+});
 createLens({ t, lookup: (id) => lookup(id) });
 createCompareView({ t });
 createGradientLesson({ t });
@@ -76,6 +99,23 @@ function idForRow(index) {
   if (!row) return null;
   if (row.is_leaf) return `L${index}`;
   return layout?.blocks.some((b) => b.id === `C${index}`) ? `C${index}` : `G${index}`;
+}
+
+/** Select the block of a summary row by name, opening the containers that hide it. */
+function selectRowByName(name) {
+  const { summary, collapsed } = store.get();
+  const row = summary?.layers.find((r) => r.name === name);
+  if (!row) return;
+  const hiding = [...collapsed].filter((c) => name.startsWith(`${c}.`));
+  if (hiding.length) {
+    store.set({ collapsed: new Set([...collapsed].filter((c) => !hiding.includes(c))) });
+  }
+  const add = layout?.adds.find((a) => a.row?.index === row.index);
+  let id = add ? add.id : idForRow(row.index);
+  if (!lookup(id)) id = layout?.blocks.find((b) => b.folded?.includes(row))?.id ?? null;
+  if (!id) return;
+  store.set({ selected: id, hovered: null });
+  view.reveal(id);
 }
 
 /** The block, ⊕ or container (frame) behind an id, in the shape details.js reads. */
@@ -130,7 +170,9 @@ async function loadSummary(name, params, edited = null) {
       fieldErrors: {},
       summaryError: null,
       pending: false,
-      ...(changedModel ? { collapsed: new Set(), selected: null, hovered: null, zoom: null } : {}),
+      ...(changedModel
+        ? { collapsed: new Set(), level: 'layers', selected: null, hovered: null, zoom: null }
+        : {}),
     });
   } catch (error) {
     if (token !== summaryToken) return;
@@ -173,6 +215,7 @@ async function selectModel(name) {
   store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
   controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
   loadSummary(name, {});
+  codeView.load(name);
   return true;
 }
 
@@ -199,8 +242,9 @@ function toggleCollapsed(name) {
 let drawnModel = null; // redrawing the same model keeps the scroll position
 
 function renderDiagram() {
-  const { summary, model, collapsed, foldActivations, paperView, zoom } = store.get();
-  if (!summary || !model) return;
+  const { summary: full, model, collapsed, foldActivations, paperView, zoom, level } = store.get();
+  if (!full || !model) return;
+  const summary = level === 'stages' ? withStages(full).summary : full;
   const drawing = `${summary.model}:${paperView}`;
   const keepScroll = drawnModel === drawing;
   drawnModel = drawing;
@@ -212,7 +256,7 @@ function renderDiagram() {
         rootResidual: isResidualRoot(model, summary),
         rootLabel: model.name,
       });
-  for (const id of ['fold-activations', 'collapse-all', 'expand-all']) $(id).disabled = paperView;
+  for (const id of ['fold-activations', 'collapse-all', 'expand-all', 'collapse-level']) $(id).disabled = paperView;
   view.show(layout, {
     title: t('diagram.title', { model: titleOf(model), shape: formatShape(summary.input_shape) }),
     zoom,
@@ -235,10 +279,17 @@ function renderSelection() {
   const { selected, hovered, summary, fields } = store.get();
   view.mark(selected, hovered);
   const shown = lookup(hovered) ?? lookup(selected);
-  renderDetails($('details'), shown, { t, summary, fields: fields?.model === summary?.model ? fields : null });
+  renderDetails($('details'), shown, {
+    t,
+    summary,
+    fields: fields?.model === summary?.model ? fields : null,
+    source: codeView.source?.model === summary?.model ? codeView.source : null,
+  });
   const row = lookup(selected)?.row;
   table.setSelected(row ? row.index : null);
+  codeView.mark(row?.name ?? null);
   $('diagram-scroll').dataset.selected = selected ?? '';
+  $('collapse-level').value = store.get().level;
 }
 
 function renderStatus() {
@@ -268,8 +319,8 @@ function renderView() {
     $(`view-${name}`).hidden = !active;
   }
   // A diagram drawn while hidden had no width to fit: fit it now that it shows.
-  if (current === 'diagram' && store.get().zoom === null) {
-    view.applyZoom(null);
+  if (current === 'diagram' && (store.get().zoom === null || store.get().zoom === 'all')) {
+    view.applyZoom(store.get().zoom);
     renderZoomLevel();
   }
 }
@@ -298,11 +349,14 @@ store.subscribe((state, changed) => {
     renderHead(state.model, { t, lang: state.lang });
     $('edit-copy').hidden = !state.model?.architecture;
     predictPanel.setModel(state.model, state.models);
-    if (changed.has('lang')) predictPanel.retranslate();
+    if (changed.has('lang')) {
+      predictPanel.retranslate();
+      codeView.retranslate();
+    }
     if (changed.has('model')) weightsOffer.setModel(state.model);
     else weightsOffer.retranslate();
   }
-  if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang')) {
+  if (has('summary', 'collapsed', 'foldActivations', 'paperView', 'lang', 'level')) {
     renderDiagram();
     table.setSummary(state.summary);
     renderTotals(state.summary, { t });
@@ -338,17 +392,26 @@ $('paper-view').addEventListener('change', (event) => {
 $('fold-activations').addEventListener('change', (event) => {
   store.set({ foldActivations: event.target.checked });
 });
-$('collapse-all').addEventListener('click', () => {
-  const rows = store.get().summary?.layers ?? [];
-  const topLevel = containerNames(rows).filter((name) => !name.includes('.'));
-  store.set({ collapsed: new Set(topLevel) });
-});
-$('expand-all').addEventListener('click', () => store.set({ collapsed: new Set() }));
+function collapseTo(level) {
+  const summary = store.get().summary;
+  if (!summary) return;
+  if (level === 'stages') {
+    store.set({ level, collapsed: new Set(withStages(summary).names) });
+  } else if (level === 'top') {
+    const topLevel = containerNames(summary.layers).filter((name) => !name.includes('.'));
+    store.set({ level, collapsed: new Set(topLevel) });
+  } else {
+    store.set({ level: 'layers', collapsed: new Set() });
+  }
+}
+$('collapse-level').addEventListener('change', (event) => collapseTo(event.target.value));
+$('collapse-all').addEventListener('click', () => collapseTo('top'));
+$('expand-all').addEventListener('click', () => collapseTo('layers'));
 $('zoom-in').addEventListener('click', () => store.set({ zoom: view.zoom * 1.2 }));
 $('zoom-out').addEventListener('click', () => store.set({ zoom: view.zoom / 1.2 }));
 $('zoom-fit').addEventListener('click', () => {
-  store.set({ zoom: null });
-  view.applyZoom(null);
+  store.set({ zoom: 'all' });
+  view.applyZoom('all');
   renderZoomLevel();
 });
 
@@ -390,8 +453,9 @@ let resizeTimer = null;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    if (store.get().zoom === null) {
-      view.applyZoom(null);
+    const { zoom } = store.get();
+    if (zoom === null || zoom === 'all') {
+      view.applyZoom(zoom);
       renderZoomLevel();
     }
   }, 100);

@@ -70,6 +70,7 @@ export function renderLegend(layout, { t }) {
     // whose kernels read only their own GPU's maps.
     extras.push(item('swatch-gpus', t('legend.gpus')), node('li', 'legend-note', t('legend.gpusNote')));
   }
+  if (layout?.blocks.some((b) => b.functional)) extras.push(item('swatch-functional', t('legend.functional')));
   $('legend').replaceChildren(
     ...KINDS.filter((k) => present.has(k)).map((kind) => item(`kind-${kind}`, t(`legend.${kind}`))),
     ...extras,

@@ -32,12 +32,13 @@ export const store = createStore({
   fieldErrors: {}, // control name → the API's detail
   summaryError: null, // a failure that is no control's fault (server unreachable, time limit)
   collapsed: new Set(), // container names drawn as one block
+  level: 'layers', // 'layers' | 'stages' (stage groups inserted, see diagram/stages.js) | 'top' 
   foldActivations: false,
   paperView: false, // feature maps as volumes, like the AlexNet paper's figure
   selected: null, // pinned block id
   hovered: null, // block id under the pointer
   view: 'diagram', // 'diagram' | 'table' | 'compare'
-  zoom: null, // null = fit the width
+  zoom: null, // null = fit the width; 'all' = fit the whole network
   fields: null, // receptive fields at the summary's input size (GET /models/{name}/receptive_field)
   image: null, // the image last classified: {file} or {dataUrl}, with an id
   prediction: null, // the API's answer for it (top-k, preview, input_shape)

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { blockWidth, buildTree, containerNames, layoutSummary } from '../js/diagram/layout.js';
+import { stagesOf, withStages } from '../js/diagram/stages.js';
 import { fixture, leafRows } from './helpers.mjs';
 
 const MODELS = ['simplecnn', 'alexnet', 'vgg16', 'resnet18', 'resnet34', 'basicblock'];
@@ -14,7 +15,7 @@ function layerBlocks(layout) {
 describe('one block per leaf row', () => {
   for (const name of MODELS) {
     it(name, () => {
-      const summary = fixture(name);
+      const summary = fixture(name, { functional: false });
       const layout = layoutSummary(summary, { rootResidual: name === 'basicblock' });
       const leaves = leafRows(summary);
       assert.equal(layerBlocks(layout).length, leaves.length);
@@ -27,7 +28,7 @@ describe('one block per leaf row', () => {
   }
 
   it('SimpleCNN: the reused pool gets its own block (6 blocks, 2 of them MaxPool2d)', () => {
-    const layout = layoutSummary(fixture('simplecnn'));
+    const layout = layoutSummary(fixture('simplecnn', { functional: false }));
     const pools = layerBlocks(layout).filter((b) => b.type === 'MaxPool2d');
     assert.equal(layerBlocks(layout).length, 6);
     assert.equal(pools.length, 2);
@@ -103,7 +104,7 @@ describe('shape ticks', () => {
 
 describe('inferred flatten', () => {
   it('AlexNet flattens 256×6×6 into 9216 between features and classifier', () => {
-    const layout = layoutSummary(fixture('alexnet'));
+    const layout = layoutSummary(fixture('alexnet', { functional: false }));
     const flat = layout.blocks.filter((b) => b.inferred);
     assert.equal(flat.length, 1);
     assert.equal(flat[0].inferred, 'flatten');
@@ -114,7 +115,7 @@ describe('inferred flatten', () => {
   });
 
   it('SimpleCNN at 56 px: the view folds space into the batch, flagged as a reshape', () => {
-    const layout = layoutSummary(fixture('simplecnn_56'));
+    const layout = layoutSummary(fixture('simplecnn_56', { functional: false }));
     const flat = layout.blocks.filter((b) => b.inferred);
     assert.equal(flat.length, 1);
     assert.equal(flat[0].inferred, 'reshape');
@@ -125,7 +126,7 @@ describe('inferred flatten', () => {
 
 describe('containers', () => {
   it('tree nests rows under their parent', () => {
-    const tree = buildTree(fixture('resnet18').layers);
+    const tree = buildTree(fixture('resnet18', { functional: false }).layers);
     assert.deepEqual(
       tree.children.map((n) => n.row.name),
       ['conv1', 'bn1', 'relu', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'fc'],
@@ -320,5 +321,100 @@ describe('folding activations', () => {
     assert.equal(folded.length, 7);
     assert.equal(folded[0].label, 'Conv 11×11/4 p2, 96 + ReLU');
     assert.ok(layout.height < layoutSummary(summary).height);
+  });
+});
+
+describe("forward()'s own operations (functional rows)", () => {
+  it('SimpleCNN draws both F.relu and the view as blocks, in execution order', () => {
+    const layout = layoutSummary(fixture('simplecnn'));
+    assert.deepEqual(
+      layerBlocks(layout).map((b) => b.label),
+      ['Conv 3×3/1 p1, 32', 'F.relu', 'MaxPool 2×2/2', 'Conv 3×3/1 p1, 64', 'F.relu', 'MaxPool 2×2/2', 'x.view → 3136', 'Linear 3136 → 128', 'F.relu', 'Linear 128 → 10'],
+    );
+    const functional = layerBlocks(layout).filter((b) => b.functional);
+    assert.deepEqual(
+      functional.map((b) => [b.kind, b.params]),
+      [['act', 0], ['act', 0], ['reshape', 0], ['act', 0]],
+    );
+    assert.equal(layout.blocks.filter((b) => b.inferred).length, 0, 'the real row replaces the inferred one');
+  });
+
+  it('the flatten of AlexNet and VGG16 is a real row between features and classifier', () => {
+    for (const [name, text] of [['alexnet', 'torch.flatten → 9216'], ['vgg16', 'torch.flatten → 25088']]) {
+      const layout = layoutSummary(fixture(name));
+      const flat = layout.blocks.filter((b) => b.kind === 'reshape');
+      assert.deepEqual(flat.map((b) => [b.label, b.functional, Boolean(b.inferred)]), [[text, true, false]]);
+    }
+  });
+
+  it('SimpleCNN at 56 px: the view row is flagged as folding space into the batch', () => {
+    const layout = layoutSummary(fixture('simplecnn_56'));
+    const view = layout.blocks.find((b) => b.name === 'view#1');
+    assert.equal(view.warn, true);
+    assert.equal(view.shapeText, '4×3136');
+  });
+
+  it('every BasicBlock: conv, bn, F.relu, conv, bn, then ⊕ (the += row), then F.relu', () => {
+    const summary = fixture('resnet18');
+    const layout = layoutSummary(summary);
+    assert.equal(layout.adds.length, 8);
+    for (const add of layout.adds) {
+      assert.equal(add.row.name, `${add.name}.add#1`, 'the ⊕ carries its += row');
+      const inside = layout.blocks.filter((b) => b.lane === 'main' && b.name.startsWith(`${add.name}.`));
+      assert.deepEqual(
+        inside.map((b) => b.name.slice(add.name.length + 1)),
+        ['conv1', 'bn1', 'relu#1', 'conv2', 'bn2', 'relu#2'],
+      );
+      const relu2 = inside.at(-1);
+      assert.ok(relu2.y > add.y, 'the last F.relu comes after the addition');
+      const into = layout.edges.find((e) => e.to === add.id);
+      assert.equal(layout.blocks.find((b) => b.id === into.from).name, `${add.name}.bn2`);
+    }
+    const leaves = leafRows(summary).length;
+    assert.equal(layerBlocks(layout).length + layout.adds.length, leaves, 'every leaf row drawn once');
+  });
+
+  it("the seed's standalone block: ⊕ then F.relu inside the one frame", () => {
+    const layout = layoutSummary(fixture('basicblock'), { rootResidual: true, rootLabel: 'block' });
+    assert.equal(layout.adds.length, 1);
+    assert.equal(layout.adds[0].row.name, 'add#1');
+    assert.equal(layout.blocks.at(-1).name, 'relu#2');
+    assert.ok(layout.blocks.at(-1).y < layout.frames[0].y1);
+  });
+});
+
+describe('stages (the "stages" collapse level)', () => {
+  it("VGG16's five cfg blocks and the head, each one collapsible group", () => {
+    const { summary, names } = withStages(fixture('vgg16'));
+    assert.deepEqual(names, ['stage 1', 'stage 2', 'stage 3', 'stage 4', 'stage 5', 'head']);
+    const layout = layoutSummary(summary, { collapsed: new Set(names) });
+    const groups = layout.blocks.filter((b) => b.kind === 'container');
+    assert.deepEqual(
+      groups.map((b) => [b.name, b.shapeText]),
+      [
+        ['stage 1', '3×224×224 → 64×112×112'],
+        ['stage 2', '64×112×112 → 128×56×56'],
+        ['stage 3', '128×56×56 → 256×28×28'],
+        ['stage 4', '256×28×28 → 512×14×14'],
+        ['stage 5', '512×14×14 → 512×7×7'],
+        ['head', '512×7×7 → 1000'],
+      ],
+    );
+    const params = groups.reduce((n, b) => n + b.params, 0);
+    assert.equal(params, fixture('vgg16').totals.params, 'stages add up to the model');
+  });
+
+  it('ResNet-18: stem, layer1–4 (modules already) and head', () => {
+    const { names } = withStages(fixture('resnet18'));
+    assert.deepEqual(names, ['stem', 'layer1', 'layer2', 'layer3', 'layer4', 'head']);
+    assert.deepEqual(stagesOf(fixture('alexnet')).map((s) => s.name), ['stage 1', 'stage 2', 'stage 3', 'head']);
+  });
+
+  it("SimpleCNN's reused pool lands in each of its stages; the standalone block has none", () => {
+    const { summary, names } = withStages(fixture('simplecnn'));
+    assert.deepEqual(names, ['stage 1', 'stage 2', 'head']);
+    const pools = summary.layers.filter((r) => r.name === 'pool').map((r) => r.parent);
+    assert.deepEqual(pools, ['stage 1', 'stage 2']);
+    assert.deepEqual(withStages(fixture('basicblock')).names, []);
   });
 });

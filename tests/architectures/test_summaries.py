@@ -36,7 +36,8 @@ def check_against_reference(client: TestClient, spec: dict[str, Any]) -> None:
     expected = reference.leaf_outputs(model, spec)
     rows: dict[str, list[list[int]]] = {}
     for row in summary["layers"]:
-        if row["is_leaf"] and row["type"] not in ACTIVATION_TYPES:
+        # module leaves (forward()'s own operations, functional rows, are no module)
+        if row["is_leaf"] and not row["functional"] and row["type"] not in ACTIVATION_TYPES:
             rows.setdefault(row["name"], []).append(row["output_shape"])
     assert rows == expected
     weight_rows = [r for r in summary["layers"] if r["type"] in ("Conv2d", "Linear")]

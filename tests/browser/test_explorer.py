@@ -39,10 +39,16 @@ def test_every_model_draws_one_block_per_leaf_row(session: Session, api) -> None
     for name in names:
         session.pick(name)
         blocks = session.page.locator("#diagram-scroll [data-layer]")
-        rows = leaf_rows(api, name)
+        # A residual block's `+=` row (functional) is drawn as its ⊕, not as a block.
+        every_leaf = leaf_rows(api, name)
+        adds = [r for r in every_leaf if r.get("functional") and r["type"] == "add"]
+        rows = [r for r in every_leaf if r not in adds]
         assert blocks.count() == len(rows), name
         drawn = blocks.evaluate_all("nodes => nodes.map(n => Number(n.dataset.layer))")
         assert drawn == [row["index"] for row in rows], name
+        circles = session.page.locator("#diagram-scroll [data-add-row]")
+        ids = circles.evaluate_all("nodes => nodes.map(n => Number(n.dataset.addRow))")
+        assert sorted(ids) == sorted(r["index"] for r in adds), name
         session.screenshot(name)
     assert session.problems.unexpected() == []
 
@@ -82,7 +88,8 @@ def test_alexnet_at_200px_shows_the_api_detail_inline_and_keeps_the_diagram(
     assert page.get_attribute("#ctl-height", "aria-invalid") == "true"
     assert page.is_hidden("#err-width")
     # The diagram still shows the last valid input, and says so.
-    assert page.locator("#diagram-scroll [data-layer]").count() == 20
+    # 20 module leaves and the torch.flatten of forward() (a functional row)
+    assert page.locator("#diagram-scroll [data-layer]").count() == 21
     assert first_conv.text_content() == "96×55×55"
     assert page.get_attribute("#diagram-scroll", "data-input") == "1×3×224×224"
     assert page.is_visible("#stale-note")
@@ -232,7 +239,10 @@ def test_svg_download_is_a_standalone_picture(session: Session, api) -> None:
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     nodes = list(root.iter())
     layers = [n for n in nodes if "data-layer" in n.attrib]
-    assert len(layers) == len(leaf_rows(api, "resnet18"))
+    rows = leaf_rows(api, "resnet18")
+    adds = [r for r in rows if r.get("functional") and r["type"] == "add"]  # drawn as ⊕
+    assert len(layers) == len(rows) - len(adds)
+    assert len([n for n in nodes if "data-add-row" in n.attrib]) == len(adds) == 8
     assert len([n for n in nodes if "data-skip" in n.attrib]) == 8
     # Colours are written onto the elements: the file needs no stylesheet.
     boxes = [n for n in nodes if n.tag.endswith("rect") and n.get("fill") not in (None, "none")]
@@ -301,9 +311,11 @@ def test_simplecnn_at_56px_warns_that_the_batch_changes(session: Session, api) -
     page.fill("#ctl-height", "56")
     page.wait_for_selector('#diagram-scroll[data-input="1×1×56×28"]')
     assert page.text_content("#summary-warnings") == " ".join(expected["warnings"])
-    reshape = page.locator('[data-inferred="reshape"]')
+    # The x.view(-1, 64 * 7 * 7) row of forward() itself, flagged: it folds space into the batch.
+    reshape = page.locator('[data-name="view#1"].warn')
     assert reshape.count() == 1
-    assert reshape.locator(".block-label").text_content() == "Reshape → 2×3136"
+    assert reshape.locator(".block-label").text_content() == "x.view → 3136"
+    assert reshape.locator(".block-shape").text_content() == "2×3136"
     reshape.click()
     assert "batch changes from 1 to 2" in page.text_content("#details")
 

@@ -58,6 +58,8 @@ function countLeaves(node) {
 export function leafBlock(row, lane, total) {
   const kind = kindOf(row.type);
   const reshapes = !sameShape(row.input_shape, row.output_shape);
+  // x.view(-1, ...) that folds space into the batch (SimpleCNN above 31 px): flag it.
+  const foldsBatch = Boolean(row.functional && kind === 'reshape' && row.input_shape?.[0] !== row.output_shape?.[0]);
   return {
     id: `L${row.index}`,
     kind,
@@ -65,7 +67,7 @@ export function leafBlock(row, lane, total) {
     name: row.name,
     type: row.type,
     label: blockLabel(row),
-    shapeText: formatShape(row.output_shape, { dropBatch: true }),
+    shapeText: formatShape(row.output_shape, { dropBatch: !foldsBatch }),
     inputShape: row.input_shape,
     outputShape: row.output_shape,
     params: row.recursive ? 0 : row.params,
@@ -74,6 +76,8 @@ export function leafBlock(row, lane, total) {
     h: heightFor(kind, reshapes),
     lane,
     frozen: row.trainable === false,
+    functional: Boolean(row.functional),
+    warn: foldsBatch,
     folded: [],
   };
 }

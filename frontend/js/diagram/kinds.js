@@ -3,7 +3,10 @@
  * e.g. "Conv 3×3/1 p1, 64". Pure; the colours of each kind live in css/app.css.
  */
 
-/** Kinds in legend order. `add` is the residual addition, which has no row of its own. */
+/**
+ * Kinds in legend order. `add` is the residual addition: drawn as ⊕, and since summaries list
+ * forward()'s own operations (`functional: true` rows: F.relu, view, `+=`) it has a row too.
+ */
 export const KINDS = [
   'input',
   'conv',
@@ -19,12 +22,13 @@ export const KINDS = [
 
 const KIND_PATTERNS = [
   ['conv', /Conv/],
-  ['pool', /Pool/],
+  ['pool', /Pool/i], // functional rows are lower case: max_pool2d, adaptive_avg_pool2d
   ['norm', /Norm/],
-  ['act', /ReLU|GELU|SiLU|Sigmoid|Tanh|Softmax|ELU|Hardswish|Mish/],
+  ['act', /ReLU|GELU|SiLU|Sigmoid|Tanh|Softmax|ELU|Hardswish|Mish/i],
   ['linear', /Linear/],
-  ['reshape', /Flatten|Unflatten|Reshape|View/],
-  ['dropout', /Dropout/],
+  ['reshape', /Flatten|Unflatten|Reshape|View/i],
+  ['dropout', /Dropout/i],
+  ['add', /^(add|mul|cat)$/],
 ];
 
 export function kindOf(type) {
@@ -71,8 +75,20 @@ function convLabel(h) {
   return `${text}, ${h.out_channels}`;
 }
 
+/** forward()'s own operation as the code writes it: `F.relu`, `x.view → 3136`, `+=`. */
+function functionalLabel(row) {
+  const op = row.op ?? row.type;
+  const call = op.startsWith('.') ? `x${op.replace('()', '')}` : op;
+  if (kindOf(row.type) === 'reshape') {
+    const out = row.output_shape ?? [];
+    return `${call} → ${out.length > 2 ? out.slice(1).join('×') : out.slice(1).join('') || out.join('×')}`;
+  }
+  return call;
+}
+
 /** The block's one-line description: type plus key hyper-parameters. */
 export function blockLabel(row) {
+  if (row.functional) return functionalLabel(row);
   const h = row.hparams ?? {};
   const kind = kindOf(row.type);
   if (kind === 'conv' && h.out_channels != null) return convLabel(h);

@@ -10,8 +10,10 @@
  * - a residual container (BasicBlock) gets its shortcut as an arc on the right joining at a
  *   ⊕ node; its `downsample` children sit on the arc;
  * - a tick on the left ruler wherever the spatial size H×W changes;
- * - flattening done inside forward() (torch.flatten, x.view) has no row: it is inferred where
- *   a 4-D tensor becomes a 2-D one and drawn as an inferred block.
+ * - operations of forward() itself (F.relu, x.view, torch.flatten: `functional: true` rows) are
+ *   blocks like the others, marked functional; a residual block's `+=` row is its ⊕;
+ * - a summary without those rows (`functional=false`) has no row for flattening: it is
+ *   inferred where a 4-D tensor becomes a 2-D one and drawn as an inferred block.
  */
 
 import { channelsOf, formatShape, spatialSize } from '../format.js';
@@ -167,7 +169,12 @@ function placeResidual(ctx, node, level, name, virtual = false) {
   const forkFrom = ctx.prev ? ctx.prev.id : null;
   const side = node.children.filter((c) => isShortcutName(c.row.name));
   const main = node.children.filter((c) => !side.includes(c));
-  placeSequence(ctx, main, level + 1, 'main');
+  // The block's own `out += identity` row (functional) is the ⊕; what follows it (the last
+  // F.relu) is drawn after the ⊕.
+  const addAt = main.findIndex((c) => c.row.functional && kindOf(c.row.type) === 'add');
+  const afterAdd = addAt >= 0 ? main.slice(addAt + 1) : [];
+  const addRow = addAt >= 0 ? main[addAt].row : null;
+  placeSequence(ctx, addAt >= 0 ? main.slice(0, addAt) : main, level + 1, 'main');
   let mainBottom = ctx.y;
 
   let sideTop = null;
@@ -196,7 +203,7 @@ function placeResidual(ctx, node, level, name, virtual = false) {
   // ⊕: the block's output = main path + shortcut.
   const addId = `A${row ? row.index : 'root'}`;
   ctx.y += GEOMETRY.gap;
-  const add = { id: addId, name, y: ctx.y + GEOMETRY.addR, r: GEOMETRY.addR };
+  const add = { id: addId, name, row: addRow, y: ctx.y + GEOMETRY.addR, r: GEOMETRY.addR };
   ctx.adds.push(add);
   if (ctx.prev) {
     ctx.edges.push({ id: `E${ctx.edges.length}`, from: ctx.prev.id, to: addId, y1: ctx.prev.bottom, y2: ctx.y });
@@ -216,6 +223,7 @@ function placeResidual(ctx, node, level, name, virtual = false) {
     sideTop,
     sideBottom,
   });
+  placeSequence(ctx, afterAdd, level + 1, 'main');
   closeFrame(ctx, frame);
 }
 

@@ -7,7 +7,8 @@
  */
 
 import { formatShape } from '../format.js';
-import { blockLabel, isShortcutName, kindOf } from './kinds.js';
+import { blockLabel, isResidualType, isShortcutName, kindOf } from './kinds.js';
+import { hasTwoStreams, splitStreams } from './paper-streams.js';
 
 export const PAPER = Object.freeze({
   margin: 20,
@@ -28,6 +29,10 @@ export const PAPER = Object.freeze({
   shapeChar: 6.1, // px per character of the 10-px shape lines under a volume
   clearance: 12, // px between a label and the volumes it passes over
   labelSpacing: 22, // px (vertical) between parallel labels: a 10.5-px line (descenders too) and a gap
+  linkDrop: 6, // px above the baseline where the links between volumes run
+  addR: 5, // radius of a residual block's ⊕
+  skipDrop: 36, // px below the baseline where a skip runs: under the two shape lines
+  skipRoom: 24, // extra room at the bottom for the skips and their 1×1 labels
 });
 
 /** The shape lines printed under a volume: channels, then H×W (one line for a vector). */
@@ -48,33 +53,63 @@ function onShortcut(row, rows) {
   return false;
 }
 
+/** The residual block (BasicBlock …) a main-path layer belongs to, or null. */
+function residualOf(row, rows) {
+  let parent = row.parent;
+  while (parent) {
+    const container = rows.get(parent);
+    if (container && isResidualType(container.type)) return container;
+    parent = container?.parent ?? null;
+  }
+  return null;
+}
+
 function same(a, b) {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** Groups of consecutive main-path leaves that end in one tensor shape. */
+/**
+ * Groups of consecutive main-path leaves that end in one tensor shape. A residual block's layers
+ * are a volume of their own (its skip runs from the volume before to it), and convolutions with
+ * different `groups` (AlexNet's two GPUs) do not share one.
+ */
 export function paperVolumes(summary) {
   const byName = new Map(summary.layers.map((r) => [r.name, r]));
-  const volumes = [{ id: 'input', kind: 'input', rows: [], shape: summary.input_shape }];
+  const volumes = [{ id: 'input', kind: 'input', rows: [], shape: summary.input_shape, residual: null }];
   for (const row of summary.layers) {
-    if (!row.is_leaf || onShortcut(row, byName) || row.output_shape.length < 2) continue;
+    // forward()'s own operations (F.relu, flatten) are not drawn as volumes: papers fold them.
+    if (row.functional || !row.is_leaf || onShortcut(row, byName) || row.output_shape.length < 2) {
+      continue;
+    }
     let last = volumes[volumes.length - 1];
+    const residual = residualOf(row, byName);
     if (last.shape.length === 4 && row.input_shape.length === 2) {
       // Flattening inside forward(): its own vector, like the papers draw it.
-      last = { id: `F${row.index}`, kind: 'reshape', rows: [], shape: row.input_shape };
+      last = { id: `F${row.index}`, kind: 'reshape', rows: [], shape: row.input_shape, residual: null };
       volumes.push(last);
     }
-    const keepsShape = same(row.output_shape, last.shape);
+    const keepsShape = same(row.output_shape, last.shape) && residual?.name === last.residual?.name;
     const kind = kindOf(row.type);
+    const groups = row.hparams?.groups ?? 1;
     // Convolutions that keep the shape share a volume with the convolutions before them (VGG's
     // pairs), never with a pool (a volume has one colour, its kind); dense layers never share.
-    if (keepsShape && (SHAPE_KEEPING.has(kind) || (last.kind === kind && kind !== 'linear'))) {
+    const joins = last.kind === kind && kind !== 'linear' && (kind !== 'conv' || last.groups === groups);
+    if (keepsShape && (SHAPE_KEEPING.has(kind) || joins)) {
       last.rows.push(row);
       continue;
     }
-    volumes.push({ id: `L${row.index}`, kind: kindOf(row.type), rows: [row], shape: row.output_shape });
+    volumes.push({ id: `L${row.index}`, kind, rows: [row], shape: row.output_shape, residual, groups });
   }
   return volumes;
+}
+
+/** The label on a skip that carries a 1×1 downsample: "1×1/2", or null for the identity. */
+function downsampleLabel(residual, summary) {
+  const prefix = `${residual.name}.`;
+  const conv = summary.layers.find(
+    (r) => r.is_leaf && r.name.startsWith(prefix) && kindOf(r.type) === 'conv' && r.name.slice(prefix.length).split('.').some(isShortcutName),
+  );
+  return conv ? shortLabel(conv).replace(/^Conv /, '') : null;
 }
 
 function size(value) {
@@ -128,6 +163,7 @@ export function paperLayout(summary) {
   const thickness = (c) => G.channelMin + G.channelSpan * Math.sqrt(c / maxC);
   const barHeight = (f) => G.barMin + (G.barSpan * Math.log2(Math.max(f, 2))) / Math.log2(maxF);
 
+  const barWidth = G.barWidth * (hasTwoStreams(summary) ? 2 : 1); // room for two halves
   const tallest = Math.max(
     G.barMin,
     ...maps.map((v) => spatial(v.shape[2]) + G.slant * spatial(v.shape[3])),
@@ -135,7 +171,8 @@ export function paperLayout(summary) {
   );
   let baseline = G.margin + G.labelRoom + tallest; // bottom edge of every front face
   let x = G.margin;
-  let textRight = -Infinity; // right end of the previous volume's shape lines
+  let textRight = -Infinity; // right end of the previous volume's shape lines (or its ⊕)
+  let bodyRight = -Infinity; // right end of the previous volume's drawing
   const total = summary.totals?.params ?? 0;
   const blocks = volumes.map((volume) => {
     // The layer that made this volume: the last one that is not a shape keeper (ReLU, BN).
@@ -145,11 +182,19 @@ export function paperLayout(summary) {
     const box =
       volume.shape.length === 4
         ? { depth: thickness(volume.shape[1]), h: spatial(volume.shape[2]), recede: G.slant * spatial(volume.shape[3]) }
-        : { depth: G.barWidth, h: barHeight(volume.shape[1]), recede: 0 };
+        : { depth: barWidth, h: barHeight(volume.shape[1]), recede: 0 };
     // The shape lines are centred under the front face: neighbours' numbers must not touch.
     const textWidth = Math.max(...shapeLines(volume.shape).map((l) => l.length)) * G.shapeChar;
     x = Math.max(x, textRight + 8 - box.depth / 2 + textWidth / 2);
+    // A residual block's skip drops from the link into it, clear of both volumes' shape lines.
+    const skipX = volume.residual ? Math.max(bodyRight + 4, textRight + 4) : null;
+    if (skipX != null) x = Math.max(x, skipX + 6, skipX + 4 - box.depth / 2 + textWidth / 2);
     textRight = x + box.depth / 2 + textWidth / 2;
+    // …and rises into the ⊕ after it, right of its shape lines; the next volume keeps clear.
+    const addX = volume.residual
+      ? Math.max(x + box.depth + box.recede + G.gap / 2, textRight + G.addR + 4)
+      : null;
+    if (addX != null) textRight = Math.max(textRight, addX + G.addR + 2);
     const block = {
       id: volume.id,
       kind: volume.kind,
@@ -176,8 +221,12 @@ export function paperLayout(summary) {
       h: box.h,
       recede: box.recede,
       folded: [],
+      residual: volume.residual?.name ?? null,
+      skipX,
+      addX,
     };
-    x += box.depth + box.recede + G.gap;
+    bodyRight = x + box.depth + box.recede;
+    x = Math.max(bodyRight + G.gap, addX == null ? 0 : addX + G.addR + 8);
     return block;
   });
   // Each rotated label starts above its volume and rises to the right; where it would cross a
@@ -212,19 +261,42 @@ export function paperLayout(summary) {
       block.labelY += overflow;
     }
   }
-  return {
+  const linkY = baseline - G.linkDrop;
+  const skipY = baseline + G.skipDrop;
+  const arcs = [];
+  const adds = [];
+  blocks.forEach((block, i) => {
+    if (!block.residual) return;
+    const volume = volumes[i];
+    const { skipX: sx, addX: ax } = block;
+    const r = 6; // rounded corners
+    arcs.push({
+      name: block.residual,
+      from: blocks[i - 1].id,
+      to: block.id,
+      x1: sx,
+      x2: ax,
+      y: skipY,
+      downsample: downsampleLabel(volume.residual, summary),
+      d: `M ${sx} ${linkY} V ${skipY - r} Q ${sx} ${skipY} ${sx + r} ${skipY} H ${ax - r} Q ${ax} ${skipY} ${ax} ${skipY - r} V ${linkY + G.addR}`,
+    });
+    adds.push({ id: `add-${block.id}`, name: block.residual, x: ax, y: linkY, r: G.addR });
+  });
+  const layout = {
     paper: true,
     blocks,
     order: blocks.map((b) => b.id),
     frames: [],
     edges: [],
     ticks: [],
-    arcs: [],
-    adds: [],
+    arcs,
+    adds,
     baseline,
+    linkY,
     labelAngle: G.labelAngle,
     // The last rotated label leans right past its volume.
     width: Math.ceil(x - G.gap + G.margin + G.labelRoom * 0.8),
-    height: Math.ceil(baseline + G.shapeRoom + G.margin),
+    height: Math.ceil(baseline + G.shapeRoom + G.margin + (arcs.length ? G.skipRoom : 0)),
   };
+  return splitStreams(layout, summary);
 }

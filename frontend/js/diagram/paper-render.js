@@ -7,6 +7,37 @@ import { SVG_NS, svg as el } from '../dom.js';
 import { formatInt } from '../format.js';
 import { shapeLines } from './paper-layout.js';
 
+function cuboid(g, x, y, w, h, r, gpu) {
+  const part = el('g', gpu ? { class: `stream gpu-${gpu}`, 'data-gpu': gpu } : {});
+  if (r > 0) {
+    part.append(el('polygon', { class: 'volume-top block-box', points: `${x},${y} ${x + w},${y} ${x + w + r},${y - r} ${x + r},${y - r}` }));
+    part.append(
+      el('polygon', { class: 'volume-side block-box', points: `${x + w},${y} ${x + w + r},${y - r} ${x + w + r},${y + h - r} ${x + w},${y + h}` }),
+    );
+  }
+  part.append(el('rect', { class: 'volume-front block-box', x, y, width: w, height: h }));
+  g.append(part);
+}
+
+function skipNodes(layout, t) {
+  const g = el('g', { class: 'arcs' });
+  for (const arc of layout.arcs) {
+    g.append(el('path', { class: `skip${arc.downsample ? ' downsample' : ''}`, d: arc.d, 'data-skip': arc.name, 'data-from': arc.from, 'data-to': arc.to }));
+    if (arc.downsample) {
+      g.append(el('text', { class: 'arc-label skip-label', x: (arc.x1 + arc.x2) / 2, y: arc.y + 12 }, arc.downsample));
+    }
+  }
+  for (const add of layout.adds) {
+    const a = el('g', { class: 'add', 'data-add': add.name, 'data-id': add.id });
+    a.append(el('title', {}, t('diagram.addTitle', { name: add.name })));
+    a.append(el('circle', { cx: add.x, cy: add.y, r: add.r }));
+    const d = add.r - 1.5;
+    a.append(el('path', { d: `M ${add.x - d} ${add.y} H ${add.x + d} M ${add.x} ${add.y - d} V ${add.y + d}` }));
+    g.append(a);
+  }
+  return g;
+}
+
 function volumeNode(block, t, angle) {
   const { x, y, w, h, recede: r } = block;
   const g = el('g', {
@@ -19,13 +50,8 @@ function volumeNode(block, t, angle) {
     'aria-label': `${block.label} ${block.shapeText}${block.params > 0 ? `, ${t('diagram.paramsOf', { n: formatInt(block.params) })}` : ''}`,
   });
   g.append(el('title', {}, `${block.label}\n${block.shapeText}`));
-  if (r > 0) {
-    g.append(el('polygon', { class: 'volume-top block-box', points: `${x},${y} ${x + w},${y} ${x + w + r},${y - r} ${x + r},${y - r}` }));
-    g.append(
-      el('polygon', { class: 'volume-side block-box', points: `${x + w},${y} ${x + w + r},${y - r} ${x + w + r},${y + h - r} ${x + w},${y + h}` }),
-    );
-  }
-  g.append(el('rect', { class: 'volume-front block-box', x, y, width: w, height: h }));
+  // On two GPUs a volume is two slabs, each half of the channels (GPU 1 in front).
+  for (const slab of block.streams ?? [{ x, w }]) cuboid(g, slab.x, y, slab.w, h, r, slab.gpu);
 
   const { labelX: lx, labelY: ly } = block;
   g.append(el('text', { class: 'volume-label', x: lx, y: ly, transform: `rotate(-${angle} ${lx} ${ly})` }, block.label));
@@ -48,16 +74,11 @@ export function renderPaper(layout, { t, title }) {
   svg.append(el('title', {}, title));
   const links = el('g', { class: 'edges' });
   const volumes = el('g', { class: 'blocks' });
-  layout.blocks.forEach((block, i) => {
-    const next = layout.blocks[i + 1];
-    if (next) {
-      const y = layout.baseline - 6;
-      links.append(
-        el('line', { class: 'edge', x1: block.x + block.w + block.recede + 3, y1: y, x2: next.x - 3, y2: y, 'data-from': block.id, 'data-to': next.id }),
-      );
-    }
-    volumes.append(volumeNode(block, t, layout.labelAngle));
-  });
-  svg.append(links, volumes);
+  for (const l of layout.links) {
+    const stream = l.stream == null ? '' : l.cross ? ' stream-cross' : ` stream-${l.stream}`;
+    links.append(el('line', { class: `edge${stream}`, x1: l.x1, y1: l.y1, x2: l.x2, y2: l.y2, 'data-from': l.from, 'data-to': l.to }));
+  }
+  for (const block of layout.blocks) volumes.append(volumeNode(block, t, layout.labelAngle));
+  svg.append(links, skipNodes(layout, t), volumes);
   return svg;
 }

@@ -81,6 +81,7 @@ function blockNode(block, t) {
   if (block.share >= HEAVY_SHARE) classes.push('heavy');
   if (block.warn) classes.push('warn');
   if (block.inferred) classes.push('inferred');
+  if (block.functional) classes.push('functional');
   if (block.residual) classes.push('residual');
   const g = el('g', {
     class: classes.join(' '),
@@ -89,6 +90,7 @@ function blockNode(block, t) {
     'data-name': block.row ? block.name : null,
     'data-container': block.kind === 'container' ? block.container : null,
     'data-inferred': block.inferred ?? null,
+    'data-functional': block.functional ? 'true' : null,
     'data-node': block.kind === 'input' ? 'input' : null,
     'data-frozen': block.frozen ? 'true' : null,
     'data-gpus': block.halves ? '2' : null,
@@ -222,7 +224,8 @@ function arcNodes(layout, t) {
     }
   }
   for (const add of layout.adds) {
-    const a = el('g', { class: 'add', 'data-add': add.name, 'data-id': add.id });
+    // A block's `out += identity` row (functional) is drawn as this ⊕: its row index rides on it.
+    const a = el('g', { class: 'add', 'data-add': add.name, 'data-id': add.id, 'data-add-row': add.row ? String(add.row.index) : null });
     a.append(el('title', {}, t('diagram.addTitle', { name: add.name })));
     a.append(el('circle', { cx: add.x, cy: add.y, r: add.r }));
     a.append(el('path', { d: `M ${add.x - 5} ${add.y} H ${add.x + 5} M ${add.x} ${add.y - 5} V ${add.y + 5}` }));

@@ -9,6 +9,7 @@ import { highlight, renderDiagram } from './render.js';
 
 const MIN_ZOOM = 0.3;
 const MAX_ZOOM = 2.5;
+const FIT_ALL_MIN = 0.08; // ResNet-34 expanded is very tall; "Fit" still shows all of it
 
 export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZoom }) {
   let svg = null;
@@ -21,9 +22,19 @@ export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZo
     return Math.min(1, Math.max(MIN_ZOOM, available / layout.width));
   }
 
+  /** The whole network in view, height too (VGG16's 40-odd layers at once). */
+  function fitAllZoom() {
+    if (!layout) return 1;
+    const across = Math.max(scroll.clientWidth - 4, 100) / layout.width;
+    const down = Math.max(scroll.clientHeight - 4, 100) / layout.height;
+    return Math.min(1, Math.max(FIT_ALL_MIN, Math.min(across, down)));
+  }
+
+  /** requested: a factor, null (fit the width) or 'all' (fit the whole network). */
   function applyZoom(requested) {
     if (!svg || !layout) return;
-    zoom = requested == null ? fitZoom() : Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, requested));
+    if (requested === 'all') zoom = fitAllZoom();
+    else zoom = requested == null ? fitZoom() : Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, requested));
     svg.setAttribute('width', Math.round(layout.width * zoom));
     svg.setAttribute('height', Math.round(layout.height * zoom));
   }

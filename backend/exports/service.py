@@ -1,0 +1,228 @@
+"""ONNX exports from the server's side: refused before any work when the file would be too
+large, run in a worker process with its own memory limit, kept on disk (byte-bounded LRU).
+
+Blocking: call `ExportPool.export` from the "exports" lane (backend/workloads.py), which
+bounds how many wait. The file's size is ~4 bytes per parameter (float32 weights, a few KB of
+graph), so the summary's parameter count decides before a worker is asked: VGG19 with
+100,000 classes would be 2.2 GB, past protobuf's 2 GB limit for one message.
+"""
+
+import logging
+import multiprocessing
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from backend.errors import InvalidParameterError, ServerBusyError
+from backend.exports import worker
+from backend.serving.decode_budget import human_bytes
+
+log = logging.getLogger(__name__)
+
+PROTOBUF_LIMIT_BYTES = 2**31 - 1  # protobuf cannot serialise one message past 2 GB
+GRAPH_OVERHEAD_BYTES = 1 << 20  # names, shapes and nodes beside the weights (ResNet-18: ~60 KB)
+_ALLOCATION_FAILURES = ("can't allocate memory", "DefaultCPUAllocator", "std::bad_alloc")
+
+
+def estimated_onnx_bytes(params: int) -> int:
+    return 4 * params + GRAPH_OVERHEAD_BYTES
+
+
+def check_export_size(model: str, params: int, num_classes: int | None, cap_bytes: int) -> None:
+    """Refuses (422) an export whose file would pass `cap_bytes` or protobuf's 2 GB."""
+    limit = min(cap_bytes, PROTOBUF_LIMIT_BYTES)
+    size = estimated_onnx_bytes(params)
+    if size <= limit:
+        return
+    classes = f" with {num_classes:,} classes" if num_classes else ""
+    if limit == cap_bytes:
+        bound = f"the {human_bytes(limit)} an export may be"
+    else:
+        bound = "the 2 GB protobuf can write in one file"
+    raise InvalidParameterError(
+        f"The ONNX file of {model}{classes} would be about {human_bytes(size)} (4 bytes for each "
+        f"of its {params:,} parameters), more than {bound}; choose fewer classes or a "
+        "smaller model.",
+        parameter="num_classes" if num_classes else "name",
+        estimated_bytes=size,
+        max_export_bytes=limit,
+    )
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    name: str
+    input_shape: tuple[int, int, int, int]
+    num_classes: int | None
+    checkpoint: Path | None  # the trained weights to export, if the model has some
+    version: tuple[int, ...] = ()  # the checkpoint's stat: a replaced file is a new export
+
+    @property
+    def filename(self) -> str:
+        _, c, h, w = self.input_shape
+        classes = f"_{self.num_classes}classes" if self.num_classes else ""
+        return f"{self.name}_{c}x{h}x{w}{classes}.onnx"
+
+    @property
+    def key(self) -> str:
+        if self.checkpoint and not self.num_classes:
+            weights = "trained" + "".join(f"-{v}" for v in self.version)
+        else:
+            weights = "seeded"
+        return f"{self.filename[: -len('.onnx')]}_{weights}.onnx"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    filename: str  # what the client saves it as
+    size: int
+    trained: bool
+    seconds: float  # spent exporting; 0 when it came from the disk cache
+
+
+class ExportPool:
+    """A worker process (spawned, never forked from the server) that exports one model at a
+    time under an address-space limit, and the files it wrote."""
+
+    def __init__(
+        self,
+        directory: Path | None = None,
+        memory_bytes: int = 6 << 30,
+        disk_bytes: int = 2 << 30,
+        timeout_s: float = 300.0,
+        torch_threads: int = 1,
+    ) -> None:
+        self.memory_bytes = memory_bytes
+        self.disk_bytes = disk_bytes
+        self.timeout_s = timeout_s
+        self.torch_threads = torch_threads
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+        self.directory = Path(tempfile.mkdtemp(prefix="onnx-exports-", dir=directory))
+        self._files: OrderedDict[str, ExportFile] = OrderedDict()
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=worker.limit_memory,
+                    initargs=(self.memory_bytes, self.torch_threads),
+                    max_tasks_per_child=32,  # a fresh process now and then: no slow growth
+                )
+            return self._executor
+
+    def start(self) -> Future:
+        """Starts the worker now (its torch import takes seconds) instead of at the first
+        export; returns the future of a no-op task."""
+        return self._pool().submit(worker.ping)
+
+    def cached(self, job: ExportJob) -> ExportFile | None:
+        with self._lock:
+            hit = self._files.get(job.key)
+            if hit is None or not hit.path.exists():
+                return None
+            self._files.move_to_end(job.key)
+            return ExportFile(hit.path, hit.filename, hit.size, hit.trained, 0.0)
+
+    def export(self, job: ExportJob) -> ExportFile:
+        """The job's file on disk, exported by the worker unless it is cached. Raises
+        `ServerBusyError` (503) when the worker runs out of memory or time, or dies."""
+        hit = self.cached(job)
+        if hit is not None:
+            return hit
+        out = self.directory / job.key
+        checkpoint = str(job.checkpoint) if job.checkpoint else None
+        args = (job.name, job.input_shape, job.num_classes, checkpoint, str(out))
+        try:
+            future = self._pool().submit(worker.export_onnx, *args)
+            result: worker.WorkerResult = future.result(timeout=self.timeout_s)
+        except FutureTimeout:
+            self._restart("took longer than the export time limit")
+            raise ServerBusyError(
+                f"Exporting {job.filename} took longer than {self.timeout_s:g} s and was "
+                "stopped; try a smaller input size.",
+                retry_after_s=10,
+                workload="exports",
+            ) from None
+        except BrokenProcessPool:
+            self._restart("stopped unexpectedly")
+            raise self._out_of_memory(job) from None
+        except MemoryError:
+            raise self._out_of_memory(job) from None
+        except RuntimeError as exc:
+            if any(s in str(exc) for s in _ALLOCATION_FAILURES):
+                raise self._out_of_memory(job) from None
+            raise
+        log.info(
+            "exported %s: %.1f MB in %.1f s (worker process)",
+            job.filename, result.size / 1e6, result.seconds,
+        )  # fmt: skip
+        file = ExportFile(
+            Path(result.path), job.filename, result.size, result.trained, result.seconds
+        )
+        self._keep(job.key, file)
+        return file
+
+    def onnx_file(
+        self, name: str, input_shape: tuple[int, ...], weights: Path, version: tuple[int, ...]
+    ) -> Path:
+        """The ONNX file of `name` with the weights in `weights` (a state dict file: a
+        checkpoint, or the seeded random weights the runtime saved), exported by the worker:
+        what the ONNX Runtime engine (serving/engines.py) builds its sessions from."""
+        n, c, h, w = input_shape
+        return self.export(ExportJob(name, (n, c, h, w), None, weights, version)).path
+
+    def _out_of_memory(self, job: ExportJob) -> ServerBusyError:
+        log.warning("export of %s ran out of the worker's memory", job.filename)
+        return ServerBusyError(
+            f"Exporting {job.filename} needed more than the {human_bytes(self.memory_bytes)} "
+            "an export may use; try again later or with a smaller model.",
+            retry_after_s=10,
+            workload="exports",
+        )
+
+    def _keep(self, key: str, file: ExportFile) -> None:
+        """Remembers the file; drops the least recently used ones past `disk_bytes`. A file
+        being streamed stays readable after its name is removed (the stream holds it open)."""
+        with self._lock:
+            self._files[key] = file
+            self._files.move_to_end(key)
+            while (
+                len(self._files) > 1 and sum(f.size for f in self._files.values()) > self.disk_bytes
+            ):
+                _, old = self._files.popitem(last=False)
+                old.path.unlink(missing_ok=True)
+
+    def _restart(self, why: str) -> None:
+        log.warning("export worker %s; starting a new one", why)
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            _stop(executor)
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            _stop(executor)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Stops the worker now, whatever it is doing (an export cannot be interrupted)."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()

@@ -1,0 +1,130 @@
+"""The page on localhost in Chromium: time from navigation to the first drawn diagram block,
+and the bytes transferred, with the static files compressed (the default) and not
+(COMPRESS_STATIC=false), the two servers up at once and taking turns.
+
+    python -m bench.bench_page [--rounds 5]
+
+A fresh browser context per visit is a first visit (empty cache); a second navigation in the
+same context is a return visit, where every file is revalidated (304, no body). The moment of
+the first block is recorded in the page by a MutationObserver (Playwright's init script), on
+the clock of the Navigation Timing API (`performance.now()`, 0 at navigation start).
+"""
+
+import argparse
+import statistics
+from pathlib import Path
+
+from bench.server import running_server
+from bench.stats import table
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FIRST_BLOCK = "#diagram-scroll [data-layer]"
+OBSERVE = (
+    "new MutationObserver((_, observer) => {"
+    f"  if (document.querySelector('{FIRST_BLOCK}')) {{"
+    "    window.__firstDiagramMs = performance.now();"
+    "    observer.disconnect();"
+    "  }"
+    "}).observe(document, {childList: true, subtree: true});"
+)
+
+TRANSFERRED = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  const all = [nav, ...resources];
+  return {
+    transferred: all.reduce((n, e) => n + (e.transferSize || 0), 0),
+    decoded: all.reduce((n, e) => n + (e.decodedBodySize || 0), 0),
+    requests: all.length,
+    domContentLoaded: nav.domContentLoadedEventEnd,
+  };
+}"""
+
+
+def visit(context, url: str) -> dict:
+    page = context.new_page()
+    page.goto(url + "/#vgg16")
+    page.wait_for_selector(FIRST_BLOCK, timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    result = page.evaluate(TRANSFERRED)
+    result["first_diagram_ms"] = page.evaluate("window.__firstDiagramMs")
+    page.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    text, rows = run(args.rounds)
+    print(text)
+    print(table(["target", "goal", "measured", "met"], rows))
+
+
+def run(rounds: int = 5) -> tuple[str, list[tuple[str, str, str, str]]]:
+    from playwright.sync_api import sync_playwright
+
+    runs: dict[str, dict[str, list[dict]]] = {}
+    with (
+        running_server({"COMPRESS_STATIC": "false"}) as plain,
+        running_server({"COMPRESS_STATIC": "true"}) as gzipped,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        servers = {"before (no compression)": plain.base_url, "after (gzip)": gzipped.base_url}
+        for label in servers:
+            runs[label] = {"first visit": [], "return visit": []}
+        for i in range(rounds + 1):  # the first round warms both servers: not counted
+            order = list(servers.items()) if i % 2 == 0 else list(servers.items())[::-1]
+            for label, url in order:
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                context.add_init_script(OBSERVE)
+                first, again = visit(context, url), visit(context, url)
+                context.close()
+                if i:
+                    runs[label]["first visit"].append(first)
+                    runs[label]["return visit"].append(again)
+        browser.close()
+    rows = []
+    for label, kinds in runs.items():
+        for kind, visits in kinds.items():
+            rows.append((
+                label, kind, len(visits),
+                statistics.median(v["first_diagram_ms"] for v in visits),
+                max(v["first_diagram_ms"] for v in visits),
+                statistics.median(v["domContentLoaded"] for v in visits),
+                statistics.median(v["transferred"] for v in visits) / 1024,
+                statistics.median(v["decoded"] for v in visits) / 1024,
+                statistics.median(v["requests"] for v in visits),
+            ))  # fmt: skip
+    after, before = (
+        runs["after (gzip)"]["first visit"],
+        runs["before (no compression)"]["first visit"],
+    )
+    first = statistics.median(v["first_diagram_ms"] for v in after)
+    sent = statistics.median(v["transferred"] for v in after) / 1024
+    sent_before = statistics.median(v["transferred"] for v in before) / 1024
+    target = (
+        "page: first drawn diagram after navigation (localhost, Chromium, first visit)",
+        "≤ 300 ms",
+        f"{first:.0f} ms; {sent:.0f} KiB transferred (uncompressed: {sent_before:.0f} KiB)",
+        "yes" if first <= 300 else "**no**",
+    )
+    return table(
+        ["server", "visit", "n", "first diagram p50 ms", "max ms", "DOMContentLoaded p50 ms",
+         "transferred KiB", "decoded KiB", "requests"],
+        rows,
+    ), [target]  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

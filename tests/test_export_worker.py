@@ -1,0 +1,103 @@
+"""ONNX exports in a worker process (backend/exports/): files on disk that ONNX Runtime runs
+like PyTorch, a disk cache, refusals before any work for files past the cap or protobuf's 2 GB,
+and a worker over its memory limit answered with 503 while the server's process stays clean."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from backend.errors import InvalidParameterError, ServerBusyError
+from backend.exports import (
+    PROTOBUF_LIMIT_BYTES,
+    ExportJob,
+    ExportPool,
+    check_export_size,
+    estimated_onnx_bytes,
+)
+from tests.test_export import max_difference, reference
+
+GiB = 1 << 30
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory):
+    exports = ExportPool(tmp_path_factory.mktemp("exports"), memory_bytes=10 * GiB)
+    yield exports
+    exports.close()
+    assert not exports.directory.exists()
+
+
+def test_a_worker_writes_the_file_onnx_runtime_runs_like_pytorch(pool: ExportPool) -> None:
+    job = ExportJob("simplecnn", (1, 1, 28, 28), None, None)
+    first = pool.export(job)
+    assert first.filename == "simplecnn_1x28x28.onnx" and not first.trained
+    assert first.path.parent == pool.directory and first.size == first.path.stat().st_size
+    assert first.seconds > 0
+    data = first.path.read_bytes()
+    assert max_difference(data, reference("simplecnn"), (1, 1, 28, 28)) < 1e-4
+    again = pool.export(job)
+    assert again.path == first.path and again.seconds == 0.0  # from the disk cache
+    worker_pids = {p.pid for p in pool._pool()._processes.values()}
+    assert worker_pids and os.getpid() not in worker_pids
+
+
+def test_trained_weights_travel_to_the_worker_by_path(pool: ExportPool) -> None:
+    shipped = Path(__file__).resolve().parent.parent / "backend" / "weights" / "simplecnn.pt"
+    result = pool.export(ExportJob("simplecnn", (1, 1, 28, 28), None, shipped))
+    assert result.trained and result.path.name == "simplecnn_1x28x28_trained.onnx"
+    new_head = pool.export(ExportJob("simplecnn", (1, 1, 28, 28), 5, shipped))
+    assert not new_head.trained  # a new head cannot use the checkpoint's
+    assert new_head.filename == "simplecnn_1x28x28_5classes.onnx"
+
+
+def test_the_disk_cache_drops_the_least_recently_used(tmp_path: Path) -> None:
+    exports = ExportPool(tmp_path, disk_bytes=1)  # keeps only the newest file
+    try:
+        a = exports.export(ExportJob("simplecnn", (1, 1, 28, 28), None, None))
+        b = exports.export(ExportJob("simplecnn", (1, 1, 28, 28), 3, None))
+        assert b.path.exists() and not a.path.exists()
+        assert exports.cached(ExportJob("simplecnn", (1, 1, 28, 28), None, None)) is None
+    finally:
+        exports.close()
+
+
+def test_a_worker_past_its_memory_limit_is_a_503_and_is_replaced(tmp_path: Path) -> None:
+    # 1 GiB of address space: importing torch alone reserves more, so the worker cannot live.
+    exports = ExportPool(tmp_path, memory_bytes=1 * GiB)
+    try:
+        for _ in range(2):  # a new worker is started for the next request, and fails the same
+            with pytest.raises(ServerBusyError) as err:
+                exports.export(ExportJob("simplecnn", (1, 1, 28, 28), None, None))
+            assert "needed more than the 1 GiB an export may use" in err.value.detail
+            assert err.value.extra == {"retry_after_s": 10, "workload": "exports"}
+    finally:
+        exports.close()
+
+
+def test_files_past_the_cap_or_protobufs_limit_are_refused_before_any_work() -> None:
+    vgg19_100k = 20_024_384 + 4096 * 4096 + 4096 + 4096 * 100_000 + 100_000 + 102_764_544 + 4096
+    with pytest.raises(InvalidParameterError) as err:
+        check_export_size("vgg19", vgg19_100k, 100_000, cap_bytes=4 * GiB)
+    assert err.value.detail == (
+        "The ONNX file of vgg19 with 100,000 classes would be about 2.05 GiB (4 bytes for each "
+        "of its 549,274,336 parameters), more than the 2 GB protobuf can write in one file; "
+        "choose fewer classes or a smaller model."
+    )
+    assert err.value.extra["max_export_bytes"] == PROTOBUF_LIMIT_BYTES
+    with pytest.raises(InvalidParameterError) as err:
+        check_export_size("alexnet", 467_000_000, 100_000, cap_bytes=GiB)
+    assert "more than the 1 GiB an export may be; choose fewer classes" in err.value.detail
+    check_export_size("vgg19", 143_667_240, None, cap_bytes=GiB)  # the default head fits
+    assert estimated_onnx_bytes(138_357_544) == 4 * 138_357_544 + (1 << 20)
+
+
+def test_a_custom_network_exports_and_a_failure_comes_back_as_an_error(pool: ExportPool) -> None:
+    """Custom names resolve in the worker too; an error inside the worker reaches the server
+    as an exception it can read (the pool stays usable)."""
+    name = "resnet.1-1-1~w8-16-32~c7"
+    result = pool.export(ExportJob(name, (1, 3, 32, 32), None, None))
+    assert result.size > 4 * 1000 and result.filename == f"{name}_3x32x32.onnx"
+    with pytest.raises(RuntimeError, match="UnknownModelError"):
+        pool.export(ExportJob("no_such_model", (1, 3, 32, 32), None, None))
+    assert pool.export(ExportJob("simplecnn", (1, 1, 28, 28), None, None)).seconds == 0.0
