@@ -13,10 +13,13 @@ from fastapi.testclient import TestClient
 os.environ.setdefault("INFERENCE_ENGINE", "eager")
 os.environ.setdefault("CACHE_DIR", "")
 
-from backend.main import create_app  # after the environment above
+from backend.config import get_settings  # after the environment above
+from backend.main import create_app
 
 
 @pytest.fixture(scope="session")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app()) as c:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    # Runs go to a temporary folder: the tests never leave a runs/ folder in the repository.
+    settings = get_settings().model_copy(update={"runs_dir": tmp_path_factory.mktemp("runs")})
+    with TestClient(create_app(settings)) as c:
         yield c

@@ -1,5 +1,7 @@
 """Models side by side by stage: stage boundaries, sums, common input size and the reasons."""
 
+from pathlib import Path
+
 import pytest
 
 from backend.analysis.compare import compare
@@ -127,12 +129,14 @@ def test_bad_requests(summaries: SummaryService) -> None:
         compare(["vgg16", "vgg17"], None, summaries)
 
 
-def test_own_sizes_on_request_and_upscaling_said_loudly() -> None:
+def test_own_sizes_on_request_and_upscaling_said_loudly(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
+    from backend.config import get_settings
     from backend.main import create_app
 
-    with TestClient(create_app()) as client:
+    settings = get_settings().model_copy(update={"runs_dir": tmp_path})  # no runs/ in the repo
+    with TestClient(create_app(settings)) as client:
         common = client.get("/compare", params={"models": "alexnet,vgg16,resnet18"}).json()
         own = client.get("/compare", params={"models": "alexnet,vgg16,resnet18", "sizes": "own"})
     assert own.status_code == 200

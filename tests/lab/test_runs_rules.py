@@ -208,13 +208,57 @@ def test_presets_say_what_they_need(client):
     assert activation["available"] is True
     assert [r["model"] for r in activation["runs"]] == ["stack8-sigmoid", "stack8-relu"]
     assert {r["seed"] for r in activation["runs"]} == {0}
-    degradation = presets["degradation"]
-    assert degradation["available"] is False
-    assert any("plain20" in m for m in degradation["missing"])
-    refused = client.post("/training/presets/degradation")
+    cifar = presets["degradation-cifar10"]
+    assert cifar["available"] is False
+    assert len(cifar["missing"]) == 1 and "cifar-10-batches-py" in cifar["missing"][0]
+    assert [r["model"] for r in cifar["runs"]] == [
+        "resnet.3-3-3~w16-32-64~plain",
+        "resnet.9-9-9~w16-32-64~plain",
+        "resnet.3-3-3~w16-32-64",
+        "resnet.9-9-9~w16-32-64",
+    ]
+    refused = client.post("/training/presets/degradation-cifar10")
     assert refused.status_code == 409 and "cannot run on this server" in refused.json()["detail"]
     unknown = client.post("/training/presets/nope")
     assert unknown.status_code == 404 and "sigmoid-vs-relu" in unknown.json()["detail"]
+
+
+def test_the_degradation_preset_runs_the_four_cifar_style_networks_on_mnist(client):
+    presets = {p["name"]: p for p in client.get("/training/presets").json()}
+    degradation = presets["degradation"]
+    assert degradation["available"] is True and degradation["missing"] == []
+    runs = degradation["runs"]
+    assert [r["label"] for r in runs] == ["plain-20", "plain-56", "ResNet-20", "ResNet-56"]
+    assert [r["model"] for r in runs] == [
+        "resnet.3-3-3~w16-32-64~plain~in1~s28",
+        "resnet.9-9-9~w16-32-64~plain~in1~s28",
+        "resnet.3-3-3~w16-32-64~in1~s28",
+        "resnet.9-9-9~w16-32-64~in1~s28",
+    ]
+    # identical data, seed and optimiser: only the model differs
+    shared = [{k: v for k, v in r.items() if k not in ("label", "model")} for r in runs]
+    assert all(s == shared[0] for s in shared)
+    assert shared[0]["dataset"] == "mnist-5k" and shared[0]["seed"] == 0
+    assert (shared[0]["optimizer"], shared[0]["lr"], shared[0]["schedule"]) == (
+        "sgd",
+        0.1,
+        "onecycle",
+    )
+    for run, depth in zip(runs, (20, 56, 20, 56), strict=True):
+        summary = client.get(f"/models/{run['model']}/summary").json()
+        assert summary["input_shape"] == [1, 1, 28, 28]
+        layers = summary["layers"]
+        convs = [r for r in layers if r["type"] == "Conv2d" and "downsample" not in r["name"]]
+        linears = [r for r in layers if r["type"] == "Linear"]
+        assert len(convs) + len(linears) == depth  # 6n + 2 weighted layers
+        shortcuts = [r for r in layers if "downsample" in r["name"] and r["type"] == "Conv2d"]
+        assert len(shortcuts) == (2 if run["label"].startswith("ResNet") else 0)
+    for lang in ("en", "ko"):
+        assert "plain-56" in degradation["lesson"][lang]
+    # The four pass every check (they fit 1-channel 28 px digits); this server's queue holds
+    # two runs, so starting all four is refused for room, not for the models or data.
+    full = client.post("/training/presets/degradation")
+    assert full.status_code == 503, full.text
 
 
 def test_the_lab_architectures_resolve_like_models(client):
