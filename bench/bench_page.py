@@ -12,21 +12,10 @@ the clock of the Navigation Timing API (`performance.now()`, 0 at navigation sta
 
 import argparse
 import statistics
-from pathlib import Path
 
-from bench.server import running_server
+from bench.server import CHROMIUM, CHROMIUM_ARGS, running_server
 from bench.stats import table
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FIRST_BLOCK = "#diagram-scroll [data-layer]"
 OBSERVE = (
     "new MutationObserver((_, observer) => {"
@@ -79,7 +68,7 @@ def run(rounds: int = 5) -> tuple[str, list[tuple[str, str, str, str]]]:
         running_server({"COMPRESS_STATIC": "true"}) as gzipped,
         sync_playwright() as playwright,
     ):
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         servers = {"before (no compression)": plain.base_url, "after (gzip)": gzipped.base_url}
         for label in servers:
             runs[label] = {"first visit": [], "return visit": []}
