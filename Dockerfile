@@ -38,15 +38,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # process cannot modify them. /checkpoints (WEIGHTS_DIR) is the one place it writes: compose
 # mounts a volume there, which Docker fills with this folder's owner the first time, so
 # `python -m backend.weights fetch` (and downloads from the page, if allowed) can install there.
+# /var/lib/cnn-explorer holds what the server makes itself: training runs (RUNS_DIR) and files
+# made once and reused (CACHE_DIR: seeded random weights, the parsed MNIST sample); the app's
+# own defaults (./runs, ./.cache under /app) would not be writable by this user.
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin explorer \
     && python -m venv /opt/venv \
-    && mkdir /checkpoints \
-    && chown explorer:explorer /checkpoints
+    && mkdir /checkpoints /var/lib/cnn-explorer \
+    && chown explorer:explorer /checkpoints /var/lib/cnn-explorer
 
 # Runtime settings before the big layer: with the classic builder every step starts a container
 # from the image so far, and on slow storage drivers that costs a copy of the whole image.
 WORKDIR /app
-ENV WEIGHTS_DIR=/checkpoints
+ENV WEIGHTS_DIR=/checkpoints \
+    RUNS_DIR=/var/lib/cnn-explorer/runs \
+    CACHE_DIR=/var/lib/cnn-explorer/cache
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import json, sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4); sys.exit(0 if json.load(r).get('status') == 'ok' else 1)"]
