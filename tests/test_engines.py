@@ -59,9 +59,7 @@ def upload_images() -> list[bytes]:
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExportPool]:
     """The export worker process that writes the engine's ONNX files, as in the server."""
-    # The server's own memory limit for the worker (VGG19's export needs more than 6 GiB).
-    memory = Settings.model_fields["export_memory_bytes"].default
-    pool = ExportPool(tmp_path_factory.mktemp("exports"), memory_bytes=memory)
+    pool = ExportPool(tmp_path_factory.mktemp("exports"))
     yield pool
     pool.close()
 
@@ -126,6 +124,12 @@ def test_eager_answers_while_the_session_is_built_and_onnxruntime_after(tmp_path
         assert engines.sessions.ready() == {"simplecnn": "onnxruntime (CPUExecutionProvider)"}
     finally:
         engines.close()
+
+
+def test_the_pools_default_memory_limit_is_the_servers():
+    # A pool made without a limit gets the one the server uses (VGG19's export needs > 6 GiB).
+    default = Settings.model_fields["export_memory_bytes"].default
+    assert ExportPool.__init__.__defaults__[1] == default
 
 
 def test_sessions_never_trace_in_the_server_process(tmp_path, exports, monkeypatch):

@@ -94,7 +94,7 @@ class ExportPool:
     def __init__(
         self,
         directory: Path | None = None,
-        memory_bytes: int = 6 << 30,
+        memory_bytes: int = 10 << 30,  # EXPORT_MEMORY_BYTES's default: VGG19 needs > 6 GiB
         disk_bytes: int = 2 << 30,
         timeout_s: float = 300.0,
         torch_threads: int = 1,
