@@ -77,6 +77,28 @@ TEXT: dict[str, str] = {
         "1 wherever it is active, so with weights scaled for it (Kaiming) the gradient "
         "keeps its size — one reason ReLU replaced sigmoid and tanh."
     ),
+    "model.alexnet_torchvision": (
+        "The AlexNet whose ImageNet weights torchvision publishes: Krizhevsky's 2014 one-GPU "
+        "variant with 64-192-384-256-256 channels instead of the seed's 96-256-384-384-256, "
+        "and an adaptive average pool to 6×6 before the classifier, so it takes any input of "
+        "at least 63 px (the seed's AlexNet only 223–254 px). 61,100,840 parameters against "
+        "the seed's 62,378,344: nearly all of them are still in the fully connected layers."
+    ),
+    "model.resnet18_imagenet": (
+        "ResNet-18 as the paper built it for ImageNet, the network torchvision publishes "
+        "weights for: the same residual BasicBlocks as the seed's CIFAR-10 ResNet-18, but a "
+        "7×7 stride-2 stem convolution and a 3×3 stride-2 max-pool shrink 224 px to 56 before"
+        " layer1 (the CIFAR stem, a 3×3 convolution without pooling, keeps 32 px), and the "
+        "head has 1000 classes: 11,689,512 parameters against 11,173,962."
+    ),
+    "gradients.underflow": "0 (below float32's range)",
+    # Why a network cannot run at a size (analysis/shapes.py); {where} is "layer (Type)"
+    "shape.features": "{where} expects {need} features but got {have}",
+    "shape.kernel": "{where} needs at least {kernel} after padding but got {size}",
+    "shape.pool": "{where} with a {window} window cannot pool a {size} map",
+    "shape.forward": "{model}.forward fails: {error}",
+    "shape.forward_after": "{model}.forward fails after {last}: {error}",
+    "shape.fails": "{where} fails: {error}",
     # Why a line of the notes' code differs from the seed (backend/source/notes.py).
     "notes.correction.ocr_space": ("OCR read the underscore of kernel_size as a space."),
     "notes.correction.indentation": (

@@ -74,6 +74,32 @@ TEXT: dict[str, str] = {
         "미분값이 1이라 그에 맞춘 가중치(Kaiming 초기화)와 함께 기울기 크기가 유지됩니다. "
         "ReLU가 sigmoid와 tanh를 대신하게 된 이유 중 하나입니다."
     ),
+    "model.alexnet_torchvision": (
+        "torchvision이 ImageNet 가중치를 공개한 AlexNet입니다. "
+        "Krizhevsky의 2014년 단일 GPU 버전으로, 채널이 강의 노트의 "
+        "96-256-384-384-256 대신 64-192-384-256-256이고, "
+        "분류기 앞에 6×6 적응형 평균 풀링(AdaptiveAvgPool2d)이 있어 "
+        "63 px 이상의 어떤 입력도 받습니다(강의 노트의 AlexNet은 "
+        "223–254 px만). 파라미터 61,100,840개(강의 노트 "
+        "62,378,344개)이고, 여전히 거의 전부가 완전연결층에 있습니다."
+    ),
+    "model.resnet18_imagenet": (
+        "논문이 ImageNet용으로 만든 ResNet-18로, torchvision이 "
+        "가중치를 공개한 네트워크입니다. 강의 노트의 CIFAR-10 ResNet-18과"
+        " 같은 BasicBlock 잔차 블록이지만, 7×7 stride 2 합성곱과 "
+        "3×3 stride 2 max-pool로 된 stem이 layer1 전에 224"
+        " px를 56으로 줄이고(CIFAR stem은 풀링 없는 3×3 합성곱으로 32"
+        " px 유지), 출력이 1000 클래스입니다. 파라미터는 "
+        "11,689,512개입니다(CIFAR 버전 11,173,962개)."
+    ),
+    "gradients.underflow": "0(float32 범위 아래)",
+    # 네트워크가 이 크기로 실행되지 않는 이유(analysis/shapes.py). {where}는 "층 (종류)"
+    "shape.features": "{where}: 특징 {need}개를 기대하지만 {have}개를 받았습니다",
+    "shape.kernel": "{where}: 패딩 후 최소 크기 {kernel}, 받은 크기 {size}",
+    "shape.pool": "{where}: {window} 창으로는 {size} 맵을 풀링할 수 없습니다",
+    "shape.forward": "{model}.forward 실행이 실패합니다: {error}",
+    "shape.forward_after": "{model}.forward 실행이 {last} 다음에서 실패합니다: {error}",
+    "shape.fails": "{where} 실패: {error}",
     # Why a line of the notes' code differs from the seed (backend/source/notes.py).
     "notes.correction.ocr_space": ("OCR이 kernel_size의 밑줄(_)을 공백으로 읽었습니다."),
     "notes.correction.indentation": (
