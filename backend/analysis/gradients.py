@@ -228,6 +228,14 @@ def _skip_text(
         ratio=_fmt(ratio),
         plain_first=_fmt(plain.first),
         resnet_first=_fmt(res.first),
+        measured=bilingual(
+            "gradients.measured",
+            depth=depth,
+            weight_seed=WEIGHT_SEED,
+            batch_seed=BATCH_SEED,
+            batch=BATCH,
+            size=SIZE,
+        ),
     )
 
 

@@ -44,7 +44,18 @@ TEXT: dict[str, str] = {
         "Gradient) 비교용입니다."
     ),
     "gradients.init.default": "PyTorch 기본 초기화, a=√5인 uniform Kaiming",
-    "gradients.init.he": "He et al.이 쓴 He 초기화, 표준편차 √(2/fan_in)인 정규분포",
+    "gradients.init.he": (
+        "He et al.이 쓴 He 초기화: 합성곱은 표준편차 √(2/fan_in)인 정규분포"
+        "(kaiming_normal_, mode fan_in), 마지막 선형 층은 PyTorch 기본값, BatchNorm은 "
+        "가중치 1과 편향 0"
+    ),
+    "gradients.measured": (
+        "비율은 첫 합성곱 층 가중치 기울기의 L2 노름에서 plain-{depth}의 값을 "
+        "ResNet-{depth}의 값으로 나눈 것이며, 한 번 뽑은 결과입니다: 가중치는 시드 "
+        "{weight_seed}, 배치는 시드 "
+        "{batch_seed}에서 만든 무작위 {size}×{size} 이미지 {batch}장과 무작위 레이블입니다. "
+        "다른 시드로 재면 같은 자릿수의 다른 값이 나옵니다."
+    ),
     "gradients.skip.running": (
         "초기화 직후 같은 무작위 배치로 역전파를 한 번 한 결과입니다(초기화 방식: {init}). 여기서 "
         "BatchNorm은 초기 통계를 써서 값을 그대로 통과시킵니다. skip connection이 없으면 첫 "
@@ -55,7 +66,7 @@ TEXT: dict[str, str] = {
         "(init=default와 init=he를 비교해 보세요). 학습 때처럼 배치 통계를 쓰면"
         "(batchnorm=batch) plain 네트워크의 기울기는 소실되지 않습니다. He et al.(2015, "
         "§4.1)도 같은 결과를 보고, plain 네트워크가 잘 학습되지 않는 이유를 기울기 소실이 "
-        "아니라 최적화의 어려움(degradation)으로 설명했습니다."
+        "아니라 최적화의 어려움(degradation)으로 설명했습니다. {measured}"
     ),
     "gradients.skip.batch": (
         "학습 때처럼 BatchNorm이 배치 통계를 쓰면(초기화 방식: {init}) plain 네트워크의 첫 층 "
@@ -63,7 +74,7 @@ TEXT: dict[str, str] = {
         "BatchNorm이 층마다 크기를 다시 맞추므로 초기에는 기울기가 소실되지 않습니다. He et "
         "al.(2015, §4.1)도 같은 결과를 보고, plain 네트워크가 잘 학습되지 않는 이유를 최적화의 "
         "어려움(degradation)으로 설명했고 skip connection이 이를 해결합니다. "
-        "batchnorm=running으로 정규화를 빼면 plain 네트워크의 기울기가 줄어듭니다."
+        "batchnorm=running으로 정규화를 빼면 plain 네트워크의 기울기가 줄어듭니다. {measured}"
     ),
     "gradients.activations": (
         "같은 가중치의 합성곱 {depth}개에서 활성화 함수만 다릅니다(가중치는 Kaiming 정규분포). "
