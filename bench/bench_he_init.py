@@ -51,7 +51,9 @@ def he_variant(model: nn.Module, seed: int, mode: str, linear: bool, zero_last_b
     for name, module in model.named_modules():
         if isinstance(module, nn.Conv2d) and mode == "fan_out":
             values = torch.empty(module.weight.shape)
-            nn.init.kaiming_normal_(values, mode="fan_out", nonlinearity="relu", generator=generator)
+            nn.init.kaiming_normal_(
+                values, mode="fan_out", nonlinearity="relu", generator=generator
+            )
             module.weight.copy_(values)
         if isinstance(module, nn.Linear) and linear:
             values = torch.empty(module.weight.shape)
