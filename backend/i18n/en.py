@@ -53,7 +53,7 @@ TEXT: dict[str, str] = {
         "The ratio is the L2 norm of the first convolution's weight gradient, plain-{depth}'s "
         "divided by ResNet-{depth}'s, for one draw: weights from seed {weight_seed}, one batch "
         "of {batch} random {size}×{size} images with random labels from seed {batch_seed}. "
-        "Other seeds give other values of the same order."
+        "Another seed gives another value."
     ),
     "gradients.skip.running": (
         "One backward pass at initialisation with {init}, the same random batch for both, "

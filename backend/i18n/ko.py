@@ -54,7 +54,7 @@ TEXT: dict[str, str] = {
         "ResNet-{depth}의 값으로 나눈 것이며, 한 번 뽑은 결과입니다: 가중치는 시드 "
         "{weight_seed}, 배치는 시드 "
         "{batch_seed}에서 만든 무작위 {size}×{size} 이미지 {batch}장과 무작위 레이블입니다. "
-        "다른 시드로 재면 같은 자릿수의 다른 값이 나옵니다."
+        "시드가 다르면 값도 다릅니다."
     ),
     "gradients.skip.running": (
         "초기화 직후 같은 무작위 배치로 역전파를 한 번 한 결과입니다(초기화 방식: {init}). 여기서 "
