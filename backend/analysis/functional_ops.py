@@ -210,8 +210,9 @@ class _Recorder(TorchFunctionMode):
       code. Torch's own modules need neither middle hook: dispatch stays off from `enter` on.
     """
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, model: nn.Module, module_lines: bool) -> None:
         super().__init__()
+        self.module_lines = module_lines
         self.plan = _plan(model)
         self.names = self.plan.names
         self.model_code = self.plan.model_code
@@ -244,12 +245,12 @@ class _Recorder(TorchFunctionMode):
         if module is self.model:
             self._hook_late()
         else:
-            line = None
-            if self.running:
-                code = self.plan.forward_code.get(self.running[-1])
+            if self.module_lines:
+                line = None
+                code = self.plan.forward_code.get(self.running[-1]) if self.running else None
                 if code is not None:
                     _, line = _caller_line(code, sys._getframe(1))
-            self.trace.module_calls.setdefault(self.names[module], []).append(line)
+                self.trace.module_calls.setdefault(self.names[module], []).append(line)
             self.started += 1
         self._dispatch(False)  # the other pre-hooks (torchinfo's bookkeeping) run unseen
         self.running.append(module)
@@ -341,14 +342,17 @@ class _Recorder(TorchFunctionMode):
 
 
 @contextmanager
-def recording(model: nn.Module) -> Iterator[FunctionalTrace]:
-    """Record the functional calls of every forward pass of `model` run inside the block.
+def recording(model: nn.Module, module_lines: bool = False) -> Iterator[FunctionalTrace]:
+    """Record the functional calls of every forward pass of `model` run inside the block;
+    with `module_lines`, also the line of the parent forward() that calls each module
+    (`module_calls`, for the source map: a frame walk per module call, which a summary
+    does not need).
 
     Used around torchinfo's own pass, so a summary costs one forward, not two. Torch function
     dispatch (the mode) is on only inside model-defined forward() bodies: a pair of hooks
     before torchinfo's switches it off, a pair after them switches it back on.
     """
-    recorder = _Recorder(model)
+    recorder = _Recorder(model, module_lines)
     recorder.hook()
 
     def forward_body(*args: Any, **kwargs: Any) -> Any:
@@ -375,6 +379,6 @@ def recording(model: nn.Module) -> Iterator[FunctionalTrace]:
 
 def trace_functional(model: nn.Module, input_shape: tuple[int, ...]) -> FunctionalTrace:
     """One forward pass on `meta`; raises what the forward raises (the caller checks sizes)."""
-    with torch.no_grad(), recording(model) as trace:
+    with torch.no_grad(), recording(model, module_lines=True) as trace:
         model(torch.empty(input_shape, device="meta"))
     return trace
