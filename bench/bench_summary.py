@@ -3,6 +3,10 @@
 Cold: the first request for a parameter set (a batch size not asked for before). Rounds
 alternate a few cold requests with one anchor call, so that drifting load on a shared machine
 hits both alike; the speed-up is the ratio of their medians.
+
+`python -m bench.bench_summary --ab` runs, without a server, the A/B of issue 16: the cold
+summary with and without the functional rows' tracing, interleaved in one process, and the
+warm (cached) answer; `make bench` runs it too (`functional_ab`).
 """
 
 import argparse
@@ -12,6 +16,8 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 import httpx
 import torch
@@ -30,6 +36,7 @@ CASES = [  # (model, square size)
     ("resnet18", 32),
     ("vgg16", 1024),
 ]
+T = TypeVar("T")
 _fresh_batch = itertools.count(2)  # a batch size not requested before: a cache miss
 
 
@@ -110,11 +117,12 @@ class Timed:
     wall_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
 
-    def add(self, fn: Callable[[], object]) -> None:
+    def add(self, fn: Callable[[], T]) -> T:
         wall, cpu = time.perf_counter(), time.thread_time()
-        fn()
+        result = fn()
         self.cpu_ms.append((time.thread_time() - cpu) * 1000)
         self.wall_ms.append((time.perf_counter() - wall) * 1000)
+        return result
 
 
 def default_params(spec: ModelSpec) -> SummaryParams:
@@ -146,36 +154,46 @@ def functional_ab(
 ) -> tuple[str, dict]:
     """Cold summaries with the functional rows' tracing (B) and without (A), interleaved in
     this one process: every round runs A then B, the next B then A, so drifting load and
-    the order hit both alike. Warm: a cached answer of SummaryService (JSON bytes and the
-    model object), services filled by either variant. Ratios are B ÷ A (≤ 1.10 is the goal)."""
+    the order hit both alike; "+ JSON" adds serialising the answer (more rows, more bytes).
+    Warm: SummaryService's cached answer (the JSON bytes the API sends), from a service filled
+    by either variant. Ratios are B ÷ A (issue 16's goal: ≤ 1.10)."""
     rows, data = [], {}
     for name in models:
         spec = get_spec(name)
         params = default_params(spec)
         variants = {"with": True, "without": False}
         timed = {v: Timed() for v in variants}
+        as_json = {v: Timed() for v in variants}  # the API's answer: the summary serialised
         for flag in variants.values():  # meta instance built, torch's first-call setup done
             summarize(spec, params, AB_CAPS, functional_rows=flag)
         for r in range(rounds):
             for v in variants if r % 2 == 0 else reversed(variants):
                 flag = variants[v]
-                timed[v].add(lambda f=flag: summarize(spec, params, AB_CAPS, functional_rows=f))
+                summary = timed[v].add(
+                    partial(summarize, spec, params, AB_CAPS, functional_rows=flag)
+                )
+                as_json[v].add(summary.model_dump_json)
         warm = {v: Timed() for v in variants}
         services = {v: SummaryService(AB_CAPS, 4, functional_rows=f) for v, f in variants.items()}
         for service in services.values():
             service.get_json(spec, params)
         for r in range(warm_calls):
             for v in variants if r % 2 == 0 else reversed(variants):
-                warm[v].add(lambda s=services[v]: s.get_json(spec, params))
+                warm[v].add(partial(services[v].get_json, spec, params))
+        with_json = {
+            v: [a + b for a, b in zip(timed[v].cpu_ms, as_json[v].cpu_ms, strict=True)]
+            for v in variants
+        }
         ratios = {
             "cold_cpu_min": _ratio(timed["with"].cpu_ms, timed["without"].cpu_ms, min),
             "cold_cpu_median": _ratio(timed["with"].cpu_ms, timed["without"].cpu_ms, median),
             "cold_cpu_paired": paired_ratio(timed["with"].cpu_ms, timed["without"].cpu_ms),
+            "cold_json_cpu_paired": paired_ratio(with_json["with"], with_json["without"]),
             "cold_wall_min": _ratio(timed["with"].wall_ms, timed["without"].wall_ms, min),
             "cold_wall_median": _ratio(timed["with"].wall_ms, timed["without"].wall_ms, median),
             "warm_wall_median": _ratio(warm["with"].wall_ms, warm["without"].wall_ms, median),
         }
-        data[name] = {"cold": timed, "warm": warm, "ratios": ratios}
+        data[name] = {"cold": timed, "json": as_json, "warm": warm, "ratios": ratios}
         rows.append(
             (
                 name,
@@ -185,6 +203,7 @@ def functional_ab(
                 ratios["cold_cpu_min"],
                 ratios["cold_cpu_median"],
                 ratios["cold_cpu_paired"],
+                ratios["cold_json_cpu_paired"],
                 ratios["cold_wall_min"],
                 ratios["cold_wall_median"],
                 median(warm["without"].wall_ms) * 1000,
@@ -201,6 +220,7 @@ def functional_ab(
             "cold CPU ratio (min)",
             "cold CPU ratio (median)",
             "cold CPU ratio (median of pairs)",
+            "cold + JSON CPU ratio (median of pairs)",
             "cold wall ratio (min)",
             "cold wall ratio (median)",
             "warm µs, without (median)",
@@ -223,8 +243,10 @@ def main() -> None:
     torch.set_num_threads(1)
     load = os.getloadavg()
     text, _ = functional_ab(tuple(args.models.split(",")), args.rounds)
-    print(f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · load "
-          f"average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n\n{text}")
+    print(
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · load "
+        f"average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n\n{text}"
+    )
 
 
 if __name__ == "__main__":
