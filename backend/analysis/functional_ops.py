@@ -349,8 +349,8 @@ def recording(model: nn.Module, module_lines: bool = False) -> Iterator[Function
     does not need).
 
     Used around torchinfo's own pass, so a summary costs one forward, not two. Torch function
-    dispatch (the mode) is on only inside model-defined forward() bodies: a pair of hooks
-    before torchinfo's switches it off, a pair after them switches it back on.
+    dispatch (the mode) is on only inside model-defined forward() bodies: hooks before
+    torchinfo's switch it off, hooks after them switch it back on (see `_Recorder`).
     """
     recorder = _Recorder(model, module_lines)
     recorder.hook()
