@@ -5,6 +5,7 @@
  * (Accept-Language), and the client's own sentences come from the same dictionaries.
  */
 
+import { takeEarly } from './early.js';
 import { getLanguage, t } from './i18n.js';
 
 /**
@@ -41,7 +42,9 @@ function headers() {
 async function request(path, init = {}) {
   let response;
   try {
-    response = await fetch(path, { ...init, headers: { ...headers(), ...init.headers } });
+    // The list and the linked model's summary may already be on their way (early.js).
+    const early = init.method || init.body ? null : takeEarly(path, getLanguage());
+    response = (early && (await early)) ?? (await fetch(path, { ...init, headers: { ...headers(), ...init.headers } }));
   } catch (error) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(0, null, t('error.network'));
