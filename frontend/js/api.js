@@ -5,7 +5,6 @@
  * (Accept-Language), and the client's own sentences come from the same dictionaries.
  */
 
-import { takeEarly } from './early.js';
 import { getLanguage, t } from './i18n.js';
 
 /**
@@ -43,7 +42,7 @@ async function request(path, init = {}) {
   let response;
   try {
     // The list and the linked model's summary may already be on their way (early.js).
-    const early = init.method || init.body ? null : takeEarly(path, getLanguage());
+    const early = init.method || init.body ? null : globalThis.cnnExplorerEarly?.take(path, getLanguage());
     response = (early && (await early)) ?? (await fetch(path, { ...init, headers: { ...headers(), ...init.headers } }));
   } catch (error) {
     if (error.name === 'AbortError') throw error;

@@ -7,12 +7,28 @@
 import { en } from './i18n/en.js';
 import { josa } from './i18n/josa.js';
 import { ko } from './i18n/ko.js';
-import { LANGUAGES, STORAGE_KEY } from './lang.js';
 
-export { initialLanguage, LANGUAGES } from './lang.js';
+const STORAGE_KEY = 'cnn-explorer.lang';
+export const LANGUAGES = ['en', 'ko'];
 
 const DICTIONARIES = { en, ko };
 let current = 'en';
+
+function stored() {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage disabled: fall back to the browser's language
+  }
+}
+
+/** The remembered language, else the browser's (Korean for ko-*), else English. */
+export function initialLanguage() {
+  const saved = stored();
+  if (LANGUAGES.includes(saved)) return saved;
+  const browser = (globalThis.navigator?.language ?? 'en').toLowerCase();
+  return browser.startsWith('ko') ? 'ko' : 'en';
+}
 
 export function getLanguage() {
   return current;

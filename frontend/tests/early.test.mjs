@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { startEarly, takeEarly } from '../js/early.js';
-import { initialLanguage } from '../js/lang.js';
+import '../js/early.js'; // a classic script: it sets globalThis.cnnExplorerEarly
+import { initialLanguage } from '../js/i18n.js';
+
+const { start: startEarly, take: takeEarly, language } = globalThis.cnnExplorerEarly;
 
 /** fetch replaced by a recorder for the length of `body`. */
 async function withFetch(body) {
@@ -61,5 +63,27 @@ test('a failed early request gives null, so api.js asks again itself', async () 
     takeEarly('models', initialLanguage());
   } finally {
     globalThis.fetch = saved;
+  }
+});
+
+test('early.js picks the language i18n.js starts in', () => {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  const store = new Map();
+  globalThis.localStorage = { getItem: (k) => store.get(k) ?? null };
+  try {
+    for (const browser of ['en-US', 'ko-KR', 'ko', 'de', undefined]) {
+      Object.defineProperty(globalThis, 'navigator', { value: { language: browser }, configurable: true });
+      for (const remembered of [null, 'en', 'ko', 'fr']) {
+        store.clear();
+        if (remembered) store.set('cnn-explorer.lang', remembered);
+        assert.equal(language(), initialLanguage(), `${browser} ${remembered}`);
+      }
+    }
+    assert.equal(language(), 'en'); // the last case: browser undefined, 'fr' remembered
+    store.set('cnn-explorer.lang', 'ko');
+    assert.equal(language(), 'ko');
+  } finally {
+    delete globalThis.localStorage;
+    if (saved) Object.defineProperty(globalThis, 'navigator', saved);
   }
 });
