@@ -93,11 +93,14 @@ class PageFiles(StaticFiles):
         version, cache_control, last_modified = "", CACHE_CONTROL, stat_result.st_mtime
         if self.versioned and name.lower().endswith(VERSIONED):
             current = self._current(name, stat_result, scope)
-            version = asset_versions.version_of(scope.get("query_string", b"")) or ""
+            asked = asset_versions.version_of(scope.get("query_string", b""))
+            # The page always names the current version. A module asked for by any version gets
+            # the current one in its imports (an old page still open moves to the current files;
+            # and no client can make the server keep a rewritten copy per made-up version).
+            version = current.version if asked or name.lower().endswith(".html") else ""
             if name.lower().endswith(".html"):
-                version = current.version  # the page always names the current version
                 last_modified = max(last_modified, current.newest_mtime)
-            elif version == current.version:
+            elif asked == current.version:
                 cache_control = CACHE_FOREVER
         elif self.versioned and asset_versions.version_of(scope.get("query_string", b"")):
             current = self._current(name, stat_result, scope)
