@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     # Static files of the page: gzip-compressed on the wire (when the browser accepts it) and
     # revalidated with ETag / Last-Modified (304 when unchanged).
     compress_static: bool = True
+    # index.html names its scripts and stylesheets, and modules their imports, with ?v=<digest
+    # of the page's files>; those URLs are cached for a year (immutable), so a return visit
+    # revalidates index.html only. Any edited file gives every URL a new version.
+    version_static: bool = True
 
     @field_validator("cache_dir", mode="before")
     @classmethod

@@ -181,7 +181,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(predict.router)
     app.include_router(training_router)
     app.include_router(weights_router)
-    frontend = FrontendFiles(directory=FRONTEND_DIR, html=True, compress=settings.compress_static)
+    frontend = FrontendFiles(
+        directory=FRONTEND_DIR,
+        html=True,
+        compress=settings.compress_static,
+        versioned=settings.version_static,
+    )
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.
     if settings.cors_origins:
