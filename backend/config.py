@@ -75,6 +75,15 @@ class Settings(BaseSettings):
     # torch threads per forward (0: PyTorch's default). One thread per forward with one forward
     # per core measured +27 % requests/s and -36 % p99 here (8 clients, ResNet18; facts.md).
     torch_threads: Annotated[int, Field(ge=0)] = 1
+    # Micro-batching (serving/batching.py): predictions of the same model, input size and
+    # weights that meet while a forward runs share the next one, up to inference_batch_max
+    # images (1: every request its own forward). inference_forwards bounds the forwards
+    # running at once (0: as many as INFERENCE_CONCURRENCY). The forward that starts waits up
+    # to inference_batch_window_ms for requests of its model still being decoded, never when
+    # there are none: a lone request goes at once.
+    inference_batch_max: Annotated[int, Field(ge=1)] = 8
+    inference_forwards: Annotated[int, Field(ge=0)] = 1
+    inference_batch_window_ms: Annotated[float, Field(ge=0, le=1000)] = 0.0
     # Models whose weights and inputs run in NHWC (torch.channels_last), comma-separated: only
     # where it measured faster here (bench/RESULTS.md, 1 thread: AlexNet and VGG16 ~0.75-0.85×
     # the time, ResNet-18 no gain; SimpleCNN's view() cannot take it and would stay as it is).
