@@ -82,7 +82,7 @@ class MicroBatcher:
         self._batched = 0  # requests that went through a forward of more than one
 
     @contextmanager
-    def preparing(self, model: str) -> Iterator["Arrival"]:
+    def preparing(self, model: str) -> Iterator[Arrival]:
         """Marks a request of `model` being decoded until it joins a queue (`run` with the
         arrival) or leaves: a forward with a window waits for it meanwhile."""
         arrival = Arrival(model)
@@ -94,10 +94,12 @@ class MicroBatcher:
             with self._cond:
                 self._arrived(arrival)
 
-    def _arrived(self, arrival: "Arrival") -> None:
+    def _arrived(self, arrival: Arrival) -> None:
         if arrival.counted:  # called holding the lock
             arrival.counted = False
             self._preparing[arrival.model] -= 1
+            if not self._preparing[arrival.model]:
+                del self._preparing[arrival.model]  # custom networks' names are unbounded
             self._cond.notify_all()
 
     def run(
@@ -106,7 +108,7 @@ class MicroBatcher:
         model: str,
         tensor: Tensor,
         forward: Forward,
-        arrival: "Arrival | None" = None,
+        arrival: Arrival | None = None,
     ) -> BatchedResult:
         """This request's logits, from a forward of its batch. `key` names what may share a
         forward (model, input shape, weights); `forward` is the caller's, used when this
