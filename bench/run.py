@@ -69,6 +69,9 @@ def main() -> None:
         2, 1.0 if quick else 2.0,
     )  # fmt: skip
 
+    print("functional rows A/B...", flush=True)
+    functional_text, functional = bench_summary.functional_ab(rounds=6 if quick else 30)
+
     with running_server() as server:
         startup_s = server.startup_s
         print(f"server up in {startup_s:.1f} s; memory...", flush=True)
@@ -152,6 +155,12 @@ def main() -> None:
          f"({admitted} admitted × 1-client p99)",
          f"{crowd16_p99:.0f} ms, {sum(crowd16.statuses.values()) - len(crowd16.ok_ms)} non-200",
          crowd16_p99 <= p99_bound),
+        *[
+            (f"cold {n} summary with ÷ without functional rows (in-process CPU, median of "
+             "pairs)", "≤ 1.10", f"{d['ratios']['cold_cpu_paired']:.2f} (warm "
+             f"{d['ratios']['warm_wall_median']:.2f})", d["ratios"]["cold_cpu_paired"] <= 1.10)
+            for n, d in functional.items()
+        ],
         ("idle RSS above the bare import floor", "≤ 100 MB",
          f"{idle - floor:.0f} MB ({idle:.0f} vs {floor:.0f})", idle - floor <= 100),
     ]  # fmt: skip
@@ -185,6 +194,14 @@ def main() -> None:
         "Cold: the first request for a parameter set (a fresh batch size each time), over HTTP. "
         "Anchor: `torchinfo.summary` of a real model on the CPU with a real forward pass.",
         summary_text,
+    ))  # fmt: skip
+    sections.append(_section(
+        "What the functional rows cost a summary (issue 16)",
+        "In-process, no server: the cold summary (`summarize`, a meta pass under torchinfo) "
+        "with the functional rows' recording and without (`functional_rows=False`, torchinfo's "
+        "rows alone), taking turns call by call; CPU time of the calling thread beside wall "
+        "time. Warm: the cached JSON answer of a SummaryService filled by either variant.",
+        functional_text,
     ))  # fmt: skip
     sections.append(_section(
         "Custom networks",
