@@ -134,6 +134,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = serving.runtime
     app.state.inference = app.state.workloads.add(serving.gate)
     app.state.engines = serving.engines
+    app.state.batcher = serving.batcher
     app.state.image_limits = serving.limits
     app.state.downloads = DownloadManager(
         settings.weights_dir,

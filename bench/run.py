@@ -24,6 +24,7 @@ from bench import (
     bench_load,
     bench_memory,
     bench_page,
+    bench_policies,
     bench_predict,
     bench_summary,
     bench_training,
@@ -103,6 +104,8 @@ def main() -> None:
 
     print("engines (issue 18)...", flush=True)
     engines_text, engine_targets = bench_engines.run(quick=quick)
+    print("thread policies and micro-batching (issue 18)...", flush=True)
+    policies_text, policy_targets = bench_policies.run(("resnet18", "vgg16"), quick=quick)
     page_text, page_targets = ("", [])
     if bench_page.CHROMIUM.exists():
         print("page...", flush=True)
@@ -165,6 +168,7 @@ def main() -> None:
         ["target", "goal", "measured", "met"],
         [(a, b, c, "yes" if ok else "**no**") for a, b, c, ok in rows]
         + engine_targets
+        + policy_targets
         + page_targets,
     )
 
@@ -290,6 +294,13 @@ def main() -> None:
         "takes turns with them. First requests: a fresh server per cell.",
         engines_text,
     ))  # fmt: skip
+    sections.append(_section(
+        "Thread policies and micro-batching (issue 18)",
+        "One server per policy, all on ONNX Runtime with their sessions ready, taking turns "
+        "round by round: a lone client (p50 of sequential requests) and 16 clients at once. "
+        "`model(x)` in eager PyTorch at PyTorch's default thread count takes its turn too.",
+        policies_text,
+    ))  # fmt: skip
     if page_text:
         sections.append(_section(
             "The page in Chromium",
@@ -328,8 +339,8 @@ def _decisions(
     pytorch = configs[0]
     ours, theirs = default.crowd, pytorch.crowd
     lines = [
-        f"- **Threads × predictions at once**: the default (1 torch thread per forward, "
-        f"{settings.inference_concurrency} at once) served 16 clients at {ours.ok_per_s:.1f} "
+        f"- **Threads × predictions at once**: the default ({default.config.label}) served "
+        f"16 clients at {ours.ok_per_s:.1f} "
         f"req/s, p99 {percentile(ours.ok_ms, 99):.0f} ms; PyTorch's defaults (all cores per "
         f"forward, no gate) {theirs.ok_per_s:.1f} req/s, p99 {percentile(theirs.ok_ms, 99):.0f}"
         f" ms (default ÷ PyTorch's: {ours.ok_per_s / theirs.ok_per_s:.2f}× the throughput, "
