@@ -33,7 +33,16 @@ from bench.stats import machine, median, percentile, table
 
 MODELS = ("alexnet", "vgg16", "resnet18")
 LOAD_MODEL = "resnet18"
-TODAY = {"INFERENCE_ENGINE": "eager", "CACHE_DIR": "", "MAX_LOADED_MODELS": "3"}
+# Before issue 18, by its settings: eager, one torch thread per forward, one forward per core.
+TODAY = {
+    "INFERENCE_ENGINE": "eager",
+    "CACHE_DIR": "",
+    "MAX_LOADED_MODELS": "3",
+    "TORCH_THREADS": "1",
+    "INFERENCE_CONCURRENCY": str(len(os.sched_getaffinity(0))),
+    "INFERENCE_FORWARDS": "0",
+    "INFERENCE_BATCH_MAX": "1",
+}
 NEW = {"INFERENCE_ENGINE": "onnxruntime", "MAX_LOADED_MODELS": "3"}
 
 
