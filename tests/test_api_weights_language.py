@@ -5,6 +5,7 @@ connection), and the download job keeps every language of the message (jobs.py).
 
 import hashlib
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.config import Settings
+from backend.errors import DownloadConflictError
 from backend.i18n import bilingual
 from backend.main import create_app
 from backend.weights import jobs
@@ -175,3 +177,42 @@ def test_an_os_error_is_told_in_both_languages_without_the_servers_folder(tmp_pa
         "내려받은 가중치를 설치하지 못했습니다: [Errno 13] Permission denied: 'WEIGHTS_DIR/x.pt'"
     )
     assert str(folder) not in error["en"] + error["ko"]
+
+
+def test_a_second_download_is_refused_with_the_first_ones_progress_in_korean(tmp_path, monkeypatch):
+    release = threading.Event()
+
+    def waiting_fetch(*args: object, progress, **kwargs: object) -> None:
+        progress(264_000_000, 528_000_000)
+        release.wait(30)
+        raise ZeroDivisionError("ended by the test")
+
+    monkeypatch.setattr(jobs, "fetch", waiting_fetch)
+    entries = {
+        "vgg16": ("vgg16-397923af.pth", 528_000_000),
+        "resnet18": ("resnet18-12345678.pth", 10),
+    }
+    manager = DownloadManager(
+        tmp_path / "checkpoints",
+        "http://127.0.0.1:9/",
+        load_manifest(write_manifest(tmp_path / "manifest.json", entries)),
+        is_trained=lambda _name: False,
+    )
+    try:
+        manager.start(get_spec("vgg16"))
+        deadline = time.monotonic() + 30
+        while manager.status("vgg16").bytes_done == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        with pytest.raises(DownloadConflictError) as refused:
+            manager.start(get_spec("resnet18"))
+    finally:
+        release.set()
+        manager.close(timeout_s=30)
+    label = manager.status("vgg16").size_label
+    assert refused.value.texts["en"].startswith(
+        f"vgg16's weights are downloading (50% of {label});"
+    )
+    assert refused.value.texts["ko"].startswith(
+        f"vgg16 가중치를 내려받는 중입니다({label} 중 50%)."
+    )

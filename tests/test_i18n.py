@@ -32,12 +32,13 @@ def test_every_language_has_exactly_the_same_keys() -> None:
     #   freeze, the unknown model and the body that is not UTF-8
     # + 30 of the training lab in en_lab.py: 3 presets × (title, lesson), 3 data sets, the lab
     #   networks' and runs' title and description (4), 17 refusals and their parts
-    # + 28 of weight downloads and installs in en_downloads.py: 16 failures of a download and
+    # + 30 of weight downloads and installs in en_downloads.py: 16 failures of a download and
     #   their parts (the manual steps, the byte counts), 4 reasons a connection was lost, 2
-    #   interruptions, the job's 2 (an OS error, an unexpected one), 4 of installing a file
+    #   interruptions, the job's 4 (its progress, starting, an OS error, an unexpected one),
+    #   4 of installing a file
     assert len(en.TEXT) == 88 and len(en_refusals.TEXT) == 86 and len(en_lab.TEXT) == 30
-    assert len(en_downloads.TEXT) == 28
-    assert len(TEXTS["en"]) == 88 + 86 + 30 + 28 == 232
+    assert len(en_downloads.TEXT) == 30
+    assert len(TEXTS["en"]) == 88 + 86 + 30 + 30 == 234
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS["en"]))

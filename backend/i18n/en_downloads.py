@@ -53,7 +53,10 @@ TEXT: dict[str, str] = {
         "not enough disk space in {folder}: the download needs {needed} MB more but {free} MB "
         "are free; free some space or point WEIGHTS_DIR elsewhere. Nothing was kept."
     ),
-    # The download job (jobs.py): what the page shows when the failure was not one of the above
+    # The download job (jobs.py): how far it is (in the refusal of a second download), and
+    # what the page shows when the failure was not one of the above
+    "download.progress": "{percent} of {size}",
+    "download.starting": "starting",
     "download.failed_os": "the downloaded weights could not be installed: {error}",
     "download.failed_unexpectedly": "the download failed unexpectedly ({kind}); see the log.",
     # Installing a file (install.py)

@@ -55,6 +55,8 @@ TEXT: dict[str, str] = {
         "{free} MB만 비어 있습니다. 공간을 비우거나 WEIGHTS_DIR을 다른 곳으로 지정하세요. "
         "남긴 파일은 없습니다."
     ),
+    "download.progress": "{size} 중 {percent}",
+    "download.starting": "시작하는 중",
     "download.failed_os": "내려받은 가중치를 설치하지 못했습니다: {error}",
     "download.failed_unexpectedly": (
         "내려받기가 예상하지 못한 오류({kind})로 실패했습니다. 서버 로그를 확인하세요."

@@ -164,6 +164,8 @@ def _os_error_text(exc: OSError) -> dict[str, str]:
     return bilingual("download.failed_os", error=exc)
 
 
-def _percent(status: DownloadStatus) -> str:
+def _percent(status: DownloadStatus) -> dict[str, str]:
     fraction = status.fraction
-    return f"{fraction:.0%} of {status.size_label}" if fraction is not None else "starting"
+    if fraction is None:
+        return bilingual("download.starting")
+    return bilingual("download.progress", percent=f"{fraction:.0%}", size=status.size_label)
