@@ -1,8 +1,10 @@
 /**
- * Wires the page together: loads the models, keeps state.js in step with the controls, and
+ * Wires the page together: creates the panels, keeps state.js in step with the controls, and
  * redraws the diagram, table, details, lessons and prediction panel when the state changes.
- * The analysis panels (feature maps, Grad-CAM and receptive field, compare, the gradient
- * lesson) subscribe to the store themselves; they are created here.
+ * Loading models and summaries lives in model-loader.js, the diagram's toolbar in
+ * diagram-toolbar.js, the centre tabs in view-tabs.js, the address in url-hash.js. The analysis
+ * panels (feature maps, Grad-CAM and receptive field, compare, the gradient lesson) subscribe to
+ * the store themselves; they are created here.
  */
 
 import * as api from './api.js';
@@ -10,34 +12,36 @@ import { rowForLine } from './code-map.js';
 import { createCodeView } from './code-view.js';
 import { createConvStep } from './conv-step.js';
 import { createCompareView } from './compare-view.js';
-import { createControls, fieldErrorsFor } from './controls.js';
+import { createControls } from './controls.js';
+import { createDiagramToolbar } from './diagram-toolbar.js';
 import { createDownloads } from './downloads.js';
 import { renderDetails } from './details.js';
-import { containerNames, layoutSummary } from './diagram/layout.js';
+import { layoutSummary } from './diagram/layout.js';
+import { idShowingRow, idForRow as rowBlockId, lookupBlock } from './diagram/lookup.js';
 import { paperLayout } from './diagram/paper-layout.js';
 import { withStages } from './diagram/stages.js';
 import { createDiagramView } from './diagram/view.js';
 import { $ } from './dom.js';
 import { createEditor } from './editor/index.js';
 import { createFeatureMaps } from './featuremaps.js';
-import { formatInt, formatShape } from './format.js';
+import { formatShape } from './format.js';
 import { createGradientLesson } from './gradients.js';
 import { getLanguage, initialLanguage, setLanguage, t, titleOf, translatePage } from './i18n.js';
 import { createLens } from './lens.js';
 import { renderLessons } from './lessons.js';
+import { createModelLoader } from './model-loader.js';
 import { renderModelList } from './models.js';
 import { createWeightsOffer } from './weights-offer.js';
 import { renderHead, renderLegend, renderTotals } from './overview.js';
+import { renderStatus } from './page-status.js';
 import { createPredictPanel } from './predict.js';
 import { store } from './state.js';
 import { createLayerTable } from './table.js';
 import { createTrainPanel } from './train.js';
-import { headText } from './transfer.js';
-
-const VIEWS = ['diagram', 'table', 'compare', 'train']; // the tabs above the centre panel
+import { modelFromHash, watchHash } from './url-hash.js';
+import { createViewTabs } from './view-tabs.js';
 
 let layout = null; // the drawn layout, for looking blocks up by id
-let summaryToken = 0; // answers to superseded summary requests are dropped
 
 const view = createDiagramView($('diagram-scroll'), {
   t,
@@ -50,6 +54,7 @@ const view = createDiagramView($('diagram-scroll'), {
   onToggle: (name) => toggleCollapsed(name),
   onZoom: (zoom) => store.set({ zoom }),
 });
+const toolbar = createDiagramToolbar(store, view);
 
 const table = createLayerTable($('layer-table'), $('table-totals'), {
   t,
@@ -58,14 +63,14 @@ const table = createLayerTable($('layer-table'), $('table-totals'), {
 
 const controls = createControls($('controls'), {
   t,
-  onChange: (params, edited) => loadSummary(store.get().model.name, params, edited),
+  onChange: (params, edited) => loader.loadSummary(store.get().model.name, params, edited),
 });
 
 const predictPanel = createPredictPanel({
   t,
   onResult: (image, prediction) => store.set({ image, prediction }),
 });
-const weightsOffer = createWeightsOffer($('weights-offer'), { t, onInstalled: reloadModels });
+const weightsOffer = createWeightsOffer($('weights-offer'), { t, onInstalled: () => loader.reloadModels() });
 createFeatureMaps($('layer-maps'), { t, lookup: (id) => lookup(id) });
 createConvStep($('conv-step'), { t, lookup: (id) => lookup(id) });
 const codeView = createCodeView($('code-panel'), {
@@ -73,13 +78,7 @@ const codeView = createCodeView($('code-panel'), {
   toggle: $('show-code'),
   split: $('diagram-split'),
   isCurrent: (name) => store.get().model?.name === name,
-  onResize: () => {
-    const { zoom } = store.get();
-    if (zoom === null || zoom === 'all') {
-      view.applyZoom(zoom); // the diagram's width changed: fit it again
-      renderZoomLevel();
-    }
-  },
+  onResize: () => toolbar.refit(), // the diagram's width changed: fit it again
   onPickLine: (line) => {
     const current = lookup(store.get().selected)?.row?.name ?? null;
     const name = rowForLine(codeView.source, line, current);
@@ -90,15 +89,18 @@ createLens({ t, lookup: (id) => lookup(id) });
 createCompareView({ t });
 createGradientLesson({ t });
 // The architecture editor: each accepted edit becomes the page's model (and the URL's name).
-const editor = createEditor({ t, onNetwork: (name) => selectModel(name) });
+const editor = createEditor({ t, onNetwork: (name) => loader.selectModel(name) });
+const loader = createModelLoader(store, { controls, codeView });
+const selectModel = (name) => loader.selectModel(name);
+const tabs = createViewTabs(store, {
+  // A diagram drawn while hidden had no width to fit: fit it now that it shows.
+  onShown: (name) => name === 'diagram' && toolbar.refit(),
+});
 
 // ---------------------------------------------------------------- lookups
 
 function idForRow(index) {
-  const row = store.get().summary?.layers.find((r) => r.index === index);
-  if (!row) return null;
-  if (row.is_leaf) return `L${index}`;
-  return layout?.blocks.some((b) => b.id === `C${index}`) ? `C${index}` : `G${index}`;
+  return rowBlockId(layout, store.get().summary, index);
 }
 
 /** Select the block of a summary row by name, opening the containers that hide it. */
@@ -110,9 +112,7 @@ function selectRowByName(name) {
   if (hiding.length) {
     store.set({ collapsed: new Set([...collapsed].filter((c) => !hiding.includes(c))) });
   }
-  const add = layout?.adds.find((a) => a.row?.index === row.index);
-  let id = add ? add.id : idForRow(row.index);
-  if (!lookup(id)) id = layout?.blocks.find((b) => b.folded?.includes(row))?.id ?? null;
+  const id = idShowingRow(layout, store.get().summary, row);
   if (!id) return;
   store.set({ selected: id, hovered: null });
   view.reveal(id);
@@ -120,114 +120,14 @@ function selectRowByName(name) {
 
 /** The block, ⊕ or container (frame) behind an id, in the shape details.js reads. */
 function lookup(id) {
-  if (!id || !layout) return null;
-  const block = layout.blocks.find((b) => b.id === id);
-  if (block) return block;
-  const add = layout.adds.find((a) => a.id === id);
-  if (add) return { ...add, isAdd: true, type: '⊕' };
-  const frame = layout.frames.find((f) => f.id === id);
-  if (frame?.row) {
-    const row = frame.row;
-    const rows = store.get().summary.layers;
-    const descendants = rows.filter((r) => r.is_leaf && r.name.startsWith(`${row.name}.`));
-    return {
-      id,
-      kind: 'container',
-      row,
-      name: row.name,
-      type: row.type,
-      inputShape: row.input_shape,
-      outputShape: row.output_shape,
-      leafCount: descendants.length,
-    };
-  }
-  return null;
+  return lookupBlock(layout, store.get().summary, id);
 }
 
 // ---------------------------------------------------------------- actions
 
-function defaultsOf(model) {
-  const [, height, width] = model.input_shape;
-  return { height, width, batch_size: 1, num_classes: model.num_classes ?? '' };
-}
-
 /** The fixed IdentityBlock is itself one residual block: draw its shortcut too. */
 function isResidualRoot(model, summary) {
   return model.family === 'resnet' && !summary.layers.some((r) => !r.is_leaf);
-}
-
-async function loadSummary(name, params, edited = null) {
-  const token = ++summaryToken;
-  store.set({ pending: true });
-  try {
-    const summary = await api.getSummary(name, params);
-    if (token !== summaryToken) return;
-    const changedModel = store.get().summary?.model !== summary.model;
-    loadFields(name, summary);
-    store.set({
-      summary,
-      params,
-      fieldErrors: {},
-      summaryError: null,
-      pending: false,
-      ...(changedModel
-        ? { collapsed: new Set(), level: 'layers', selected: null, hovered: null, zoom: null }
-        : {}),
-    });
-  } catch (error) {
-    if (token !== summaryToken) return;
-    if (error.status === 422) {
-      store.set({ pending: false, fieldErrors: fieldErrorsFor(error, edited) });
-    } else {
-      // Not about a value the person typed (server down, time limit): say so above the diagram.
-      store.set({ pending: false, fieldErrors: {}, summaryError: error.detail ?? String(error) });
-    }
-  }
-}
-
-/** Receptive fields for the details panel, at the summary's input size (cached by api.js). */
-async function loadFields(name, summary) {
-  const [, , height, width] = summary.input_shape;
-  try {
-    const fields = await api.getReceptiveFields(name, { height, width });
-    if (store.get().summary === summary) store.set({ fields });
-  } catch {
-    // The details panel simply shows no receptive field; the summary already said what failed.
-  }
-}
-
-let selectToken = 0; // a model picked while another one's info was on its way wins
-
-/** Shows a model: a zoo one from the list, or a custom network (its info fetched by name). */
-async function selectModel(name) {
-  const token = ++selectToken;
-  let model = store.get().models.find((m) => m.name === name);
-  if (!model) {
-    try {
-      model = await api.getModel(name);
-    } catch (error) {
-      if (token === selectToken) store.set({ summaryError: error.detail ?? String(error) });
-      return false;
-    }
-    if (token !== selectToken) return false;
-  }
-  history.replaceState(null, '', `#${name}`);
-  store.set({ model, fieldErrors: {}, summaryError: null, fields: null });
-  controls.setValues(defaultsOf(model), { classifier: model.num_classes != null });
-  loadSummary(name, {});
-  codeView.load(name);
-  return true;
-}
-
-/** After weights were installed on the server: the list again, so the badges and notice say so. */
-async function reloadModels() {
-  try {
-    const models = await api.listModels();
-    const current = store.get().model?.name;
-    store.set({ models, model: models.find((m) => m.name === current) ?? store.get().model });
-  } catch {
-    // the list stays as it was; the next page load shows the new weights
-  }
 }
 
 function toggleCollapsed(name) {
@@ -267,12 +167,8 @@ function renderDiagram() {
   scroll.dataset.model = summary.model;
   scroll.dataset.input = formatShape(summary.input_shape);
   renderLegend(layout, { t });
-  renderZoomLevel();
+  toolbar.renderZoomLevel();
   renderSelection();
-}
-
-function renderZoomLevel() {
-  $('zoom-level').textContent = `${Math.round(view.zoom * 100)} %`;
 }
 
 function renderSelection() {
@@ -290,39 +186,6 @@ function renderSelection() {
   codeView.mark(row?.name ?? null);
   $('diagram-scroll').dataset.selected = selected ?? '';
   $('collapse-level').value = store.get().level;
-}
-
-function renderStatus() {
-  const { fieldErrors, summary, pending } = store.get();
-  controls.showErrors(fieldErrors);
-  const general = $('summary-error');
-  general.hidden = !store.get().summaryError;
-  general.textContent = store.get().summaryError ?? '';
-  const stale = $('stale-note');
-  const hasErrors = Object.keys(fieldErrors).length > 0;
-  stale.hidden = !(hasErrors && summary);
-  if (summary) stale.textContent = t('stale.note', { shape: formatShape(summary.input_shape) });
-  $('summary-status').textContent = pending ? t('controls.loading') : '';
-  $('freeze-hint').textContent = summary ? headText(summary, { t, formatInt }) : '';
-  $('diagram-scroll').setAttribute('aria-busy', String(pending));
-  const warnings = $('summary-warnings');
-  warnings.hidden = !summary?.warnings?.length;
-  warnings.textContent = summary?.warnings?.join(' ') ?? '';
-}
-
-function renderView() {
-  const { view: current } = store.get();
-  for (const [name, tab] of VIEWS.map((v) => [v, $(`tab-${v}`)])) {
-    const active = name === current;
-    tab.setAttribute('aria-selected', String(active));
-    tab.tabIndex = active ? 0 : -1;
-    $(`view-${name}`).hidden = !active;
-  }
-  // A diagram drawn while hidden had no width to fit: fit it now that it shows.
-  if (current === 'diagram' && (store.get().zoom === null || store.get().zoom === 'all')) {
-    view.applyZoom(store.get().zoom);
-    renderZoomLevel();
-  }
 }
 
 function renderModels() {
@@ -366,10 +229,10 @@ store.subscribe((state, changed) => {
   }
   if (has('zoom')) {
     view.applyZoom(state.zoom);
-    renderZoomLevel();
+    toolbar.renderZoomLevel();
   }
-  if (has('fieldErrors', 'summaryError', 'pending', 'summary', 'lang')) renderStatus();
-  if (has('view')) renderView();
+  if (has('fieldErrors', 'summaryError', 'pending', 'summary', 'lang')) renderStatus(state, { t, controls });
+  if (has('view')) tabs.render();
 });
 
 // ---------------------------------------------------------------- page controls
@@ -385,47 +248,6 @@ $('ctl-reset').addEventListener('click', () => {
   const { model } = store.get();
   if (model) selectModel(model.name);
 });
-
-$('paper-view').addEventListener('change', (event) => {
-  store.set({ paperView: event.target.checked, zoom: null, hovered: null });
-});
-$('fold-activations').addEventListener('change', (event) => {
-  store.set({ foldActivations: event.target.checked });
-});
-function collapseTo(level) {
-  const summary = store.get().summary;
-  if (!summary) return;
-  if (level === 'stages') {
-    store.set({ level, collapsed: new Set(withStages(summary).names) });
-  } else if (level === 'top') {
-    const topLevel = containerNames(summary.layers).filter((name) => !name.includes('.'));
-    store.set({ level, collapsed: new Set(topLevel) });
-  } else {
-    store.set({ level: 'layers', collapsed: new Set() });
-  }
-}
-$('collapse-level').addEventListener('change', (event) => collapseTo(event.target.value));
-$('collapse-all').addEventListener('click', () => collapseTo('top'));
-$('expand-all').addEventListener('click', () => collapseTo('layers'));
-$('zoom-in').addEventListener('click', () => store.set({ zoom: view.zoom * 1.2 }));
-$('zoom-out').addEventListener('click', () => store.set({ zoom: view.zoom / 1.2 }));
-$('zoom-fit').addEventListener('click', () => {
-  store.set({ zoom: 'all' });
-  view.applyZoom('all');
-  renderZoomLevel();
-});
-
-for (const [i, name] of VIEWS.entries()) {
-  const tab = $(`tab-${name}`);
-  tab.addEventListener('click', () => store.set({ view: name }));
-  tab.addEventListener('keydown', (event) => {
-    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-    const step = event.key === 'ArrowRight' ? 1 : -1;
-    const next = VIEWS[(i + step + VIEWS.length) % VIEWS.length];
-    store.set({ view: next });
-    $(`tab-${next}`).focus();
-  });
-}
 
 createDownloads({ t, svg: () => view.svg });
 
@@ -449,32 +271,17 @@ store.subscribe((state, changed) => {
   if (changed.has('lang') && trainLoaded) trainPanel.retranslate();
 });
 
-let resizeTimer = null;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => {
-    const { zoom } = store.get();
-    if (zoom === null || zoom === 'all') {
-      view.applyZoom(zoom);
-      renderZoomLevel();
-    }
-  }, 100);
-});
-
-window.addEventListener('hashchange', () => {
-  const name = decodeURIComponent(location.hash.slice(1));
-  if (name && name !== store.get().model?.name) selectModel(name);
-});
+watchHash(() => store.get().model?.name, selectModel);
 
 // ---------------------------------------------------------------- start
 
 async function start() {
   store.set({ lang: setLanguage(initialLanguage()) });
-  renderView();
+  tabs.render();
   try {
     const models = await api.listModels();
     store.set({ models });
-    const wanted = decodeURIComponent(location.hash.slice(1));
+    const wanted = modelFromHash();
     // A custom network's name holds the whole network: the link opens it, editor and all.
     const shown = wanted && (await selectModel(wanted));
     if (shown && store.get().model?.custom) editor.openCopy(store.get().model, store.get().models);
