@@ -74,6 +74,7 @@ def server_cell(env: dict[str, str], name: str, jpeg: bytes, warm: str = "") -> 
             "first": first_ms,
             "load": first["timings_ms"]["load"],
             "forward": first["timings_ms"]["forward"],
+            "server total": first["timings_ms"].get("total", float("nan")),
             "after": median([ms for ms, _ in after]),
             "after engines": sorted({r["engine"] for _, r in after}),
         }
