@@ -10,6 +10,8 @@ import torch
 from torch import nn
 
 from backend.config import Settings
+from backend.exports.service import ExportPool
+from backend.serving.engines import EAGER, ONNXRUNTIME, EngineChoice, Engines, OnnxSessions
 from backend.serving.inference import classify
 from backend.serving.random_weights import RANDOM_INIT_SEED, in_channels_last
 from backend.serving.runtime import ModelRuntime, module_bytes
@@ -156,3 +158,26 @@ def test_mapped_models_count_in_the_memory_budget(tmp_path):
     rt.get("alexnet")
     assert rt.loaded_names() == ["alexnet"]  # resnet18 dropped to fit
     assert rt.held_bytes() == state_bytes(seeded("alexnet"))
+
+
+def test_onnxruntime_exports_an_nhwc_file_to_the_same_answers(tmp_path):
+    # The engine's export worker reads the very file the runtime mapped, NHWC strides and all.
+    rt = runtime(tmp_path, ("resnet18",))
+    loaded = rt.get("resnet18")
+    source = rt.weights_file(loaded)
+    assert loaded.channels_last and source is not None and source[0].name.endswith("-nhwc.pt")
+    pool = ExportPool(tmp_path / "exports")
+    sessions = OnnxSessions(torch.device("cpu"), 1, 1, rt.weights_file, pool.onnx_file)
+    engines = Engines(EngineChoice(ONNXRUNTIME, {}), sessions)
+    try:
+        batch = torch.randn(1, 3, 32, 32, generator=torch.Generator().manual_seed(5))
+        sessions.wait(loaded, (3, 32, 32))
+        eager, eager_engine = classify(loaded, batch, top_k=10)
+        onnx, onnx_engine = classify(loaded, batch, top_k=10, engines=engines)
+        assert (eager_engine, onnx_engine) == (EAGER, ONNXRUNTIME)
+        assert [s.index for s in onnx] == [s.index for s in eager]
+        for a, b in zip(onnx, eager, strict=True):
+            assert a.probability == pytest.approx(b.probability, abs=1e-4)
+    finally:
+        engines.close()
+        pool.close()
