@@ -18,6 +18,7 @@ import { createDownloads } from './downloads.js';
 import { renderDetails } from './details.js';
 import { layoutSummary } from './diagram/layout.js';
 import { idShowingRow, idForRow as rowBlockId, lookupBlock } from './diagram/lookup.js';
+import { createMinimap } from './diagram/minimap.js';
 import { paperLayout } from './diagram/paper-layout.js';
 import { withStages } from './diagram/stages.js';
 import { createDiagramView } from './diagram/view.js';
@@ -53,8 +54,11 @@ const view = createDiagramView($('diagram-scroll'), {
   },
   onToggle: (name) => toggleCollapsed(name),
   onZoom: (zoom) => store.set({ zoom }),
+  onDrawn: (drawn, zoom) => minimap.show(drawn, zoom),
 });
 const toolbar = createDiagramToolbar(store, view);
+// The strip beside the diagram; appearing or going, it changes the diagram's width.
+const minimap = createMinimap($('diagram-minimap'), $('diagram-scroll'), { t, onResize: () => toolbar.refit() });
 
 const table = createLayerTable($('layer-table'), $('table-totals'), {
   t,
@@ -174,6 +178,7 @@ function renderDiagram() {
 function renderSelection() {
   const { selected, hovered, summary, fields } = store.get();
   view.mark(selected, hovered);
+  minimap.mark(selected);
   const shown = lookup(hovered) ?? lookup(selected);
   renderDetails($('details'), shown, {
     t,

@@ -11,7 +11,8 @@ const MIN_ZOOM = 0.3;
 const MAX_ZOOM = 2.5;
 const FIT_ALL_MIN = 0.08; // ResNet-34 expanded is very tall; "Fit" still shows all of it
 
-export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZoom }) {
+/** onDrawn(layout, zoom): after a new picture or zoom, for the overview strip (minimap.js). */
+export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZoom, onDrawn = () => {} }) {
   let svg = null;
   let layout = null;
   let zoom = 1;
@@ -31,12 +32,17 @@ export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZo
   }
 
   /** requested: a factor, null (fit the width) or 'all' (fit the whole network). */
-  function applyZoom(requested) {
-    if (!svg || !layout) return;
+  function sizeTo(requested) {
     if (requested === 'all') zoom = fitAllZoom();
     else zoom = requested == null ? fitZoom() : Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, requested));
     svg.setAttribute('width', Math.round(layout.width * zoom));
     svg.setAttribute('height', Math.round(layout.height * zoom));
+  }
+
+  function applyZoom(requested) {
+    if (!svg || !layout) return;
+    sizeTo(requested);
+    onDrawn(layout, zoom);
   }
 
   function blockElement(id) {
@@ -50,7 +56,7 @@ export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZo
     layout = next;
     svg = layout.paper ? renderPaper(layout, { t, title }) : renderDiagram(layout, { t, title });
     scroll.replaceChildren(svg);
-    applyZoom(requested);
+    sizeTo(requested);
     if (keepScroll) {
       scroll.scrollTop = top;
       scroll.scrollLeft = left;
@@ -58,6 +64,7 @@ export function createDiagramView(scroll, { t, onHover, onSelect, onToggle, onZo
       scroll.scrollTop = 0;
       scroll.scrollLeft = 0;
     }
+    onDrawn(layout, zoom);
   }
 
   function mark(selected, hovered) {

@@ -436,4 +436,7 @@ export const en = {
   'editor.parse.empty': 'The list is empty; add at least one width such as 64.',
   'editor.parse.entry': "Entry {i} ({token}) is neither a positive whole number nor 'M'.",
   'code.generated': 'Seed-style code generated for this model:',
+  'minimap.label': 'Overview of the whole network: click or drag to scroll the diagram there; arrow keys, Page Up, Page Down, Home and End scroll it too',
+  'minimap.title': 'The whole network: click or drag to scroll the diagram there',
+  'minimap.inView': 'Blocks {first} to {last} of {count} in view',
 };

@@ -424,4 +424,7 @@ export const ko = {
   'editor.parse.empty': '리스트가 비어 있음. 64 같은 채널 수를 하나 이상 넣으세요.',
   'editor.parse.entry': "{i}번째 항목({token})은 양의 정수도 'M'도 아님.",
   'code.generated': '이 모델을 위해 노트 형식으로 생성한 코드:',
+  'minimap.label': '네트워크 전체 미리보기: 클릭하거나 끌면 다이어그램이 그곳으로 스크롤됩니다. 화살표 키, Page Up, Page Down, Home, End로도 스크롤할 수 있습니다',
+  'minimap.title': '네트워크 전체: 클릭하거나 끌면 다이어그램이 그곳으로 스크롤됩니다',
+  'minimap.inView': '블록 {count}개 중 {first}–{last}번째가 보임',
 };
