@@ -1,6 +1,5 @@
 """Settings: the only reader of the environment. Every knob, with its default and a reason."""
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -68,13 +67,27 @@ class Settings(BaseSettings):
     # recently used dropped first. Shipped trained models (SimpleCNN) stay and count in neither.
     model_memory_bytes: Annotated[int, Field(ge=1 << 20)] = 1536 * 1024 * 1024
     max_loaded_models: Annotated[int, Field(ge=1)] = 4
-    # Predictions computed at once (default: one per CPU core); up to inference_queue_limit more
-    # wait, and beyond that the answer is 503 instead of an unbounded queue.
-    inference_concurrency: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
+    # Predictions in progress at once (decoding, waiting for their forward pass or in it); up to
+    # inference_queue_limit more wait, and beyond that the answer is 503 instead of an
+    # unbounded queue.
+    inference_concurrency: Annotated[int, Field(ge=1)] = 16
     inference_queue_limit: Annotated[int, Field(ge=0)] = 32
-    # torch threads per forward (0: PyTorch's default). One thread per forward with one forward
-    # per core measured +27 % requests/s and -36 % p99 here (8 clients, ResNet18; facts.md).
-    torch_threads: Annotated[int, Field(ge=0)] = 1
+    # torch threads per forward, and ONNX Runtime's intra-op threads (0: their defaults, all
+    # the cores). With inference_forwards=1, a lone request uses every core and under load the
+    # forwards take turns, each with every core: issue 18 measured 2.1-3.6x the 16-client
+    # throughput of one thread per forward with one forward per core, and a faster lone
+    # request (bench/RESULTS.md).
+    torch_threads: Annotated[int, Field(ge=0)] = 0
+    # Forward passes of predictions running at once (0: no bound but inference_concurrency).
+    inference_forwards: Annotated[int, Field(ge=0)] = 1
+    # Micro-batching (serving/batching.py): predictions of the same model, input size and
+    # weights that meet while a forward runs share the next one, up to inference_batch_max
+    # images (1: every request its own forward). The forward that starts waits up to
+    # inference_batch_window_ms for requests of its model still being decoded, never when
+    # there are none: a lone request goes at once. Batches of 4 and 8 measured 0.4-0.6x the
+    # throughput of batches of 1 on ONNX Runtime here (ResNet-18), batches of 2 within noise.
+    inference_batch_max: Annotated[int, Field(ge=1)] = 1
+    inference_batch_window_ms: Annotated[float, Field(ge=0, le=1000)] = 0.0
     # Models whose weights and inputs run in NHWC (torch.channels_last), comma-separated: only
     # where it measured faster here (bench/RESULTS.md, 1 thread: AlexNet and VGG16 ~0.75-0.85×
     # the time, ResNet-18 no gain; SimpleCNN's view() cannot take it and would stay as it is).
@@ -124,6 +137,10 @@ class Settings(BaseSettings):
     # Static files of the page: gzip-compressed on the wire (when the browser accepts it) and
     # revalidated with ETag / Last-Modified (304 when unchanged).
     compress_static: bool = True
+    # index.html names its scripts and stylesheets, and modules their imports, with ?v=<digest
+    # of the page's files>; those URLs are cached for a year (immutable), so a return visit
+    # revalidates index.html only. Any edited file gives every URL a new version.
+    version_static: bool = True
 
     @field_validator("cache_dir", mode="before")
     @classmethod

@@ -134,6 +134,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = serving.runtime
     app.state.inference = app.state.workloads.add(serving.gate)
     app.state.engines = serving.engines
+    app.state.batcher = serving.batcher
     app.state.image_limits = serving.limits
     app.state.downloads = DownloadManager(
         settings.weights_dir,
@@ -181,7 +182,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(predict.router)
     app.include_router(training_router)
     app.include_router(weights_router)
-    frontend = FrontendFiles(directory=FRONTEND_DIR, html=True, compress=settings.compress_static)
+    frontend = FrontendFiles(
+        directory=FRONTEND_DIR,
+        html=True,
+        compress=settings.compress_static,
+        versioned=settings.version_static,
+    )
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.
     if settings.cors_origins:

@@ -28,17 +28,26 @@ def fast_http_available() -> bool:
 
 
 def configs(cores: int) -> list[Config]:
+    # Before issue 18's thread policy every forward ran on its own (no micro-batching, no bound
+    # on forwards at once): those configurations say so, the default is the settings' own.
+    alone = {"INFERENCE_FORWARDS": "0", "INFERENCE_BATCH_MAX": "1"}
     out = [
         Config(
             "PyTorch's default threads, no gate (16 at once)",
-            {"TORCH_THREADS": "0", "INFERENCE_CONCURRENCY": "16"},
+            {"TORCH_THREADS": "0", "INFERENCE_CONCURRENCY": "16", **alone},
         ),
-        Config("1 thread, 1 at once", {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": "1"}),
-        Config(f"1 thread, {cores} at once (default)", {"TORCH_THREADS": "1"}),
+        Config(
+            "1 thread, 1 at once", {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": "1", **alone}
+        ),
+        Config(
+            f"1 thread, {cores} at once",
+            {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": str(cores), **alone},
+        ),
         Config(
             f"1 thread, {2 * cores} at once",
-            {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": str(2 * cores)},
+            {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": str(2 * cores), **alone},
         ),
+        Config("all cores, one forward at a time (default)", {}),
     ]
     return out
 

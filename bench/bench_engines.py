@@ -34,7 +34,16 @@ from bench.stats import machine, median, percentile, table
 
 MODELS = ("alexnet", "vgg16", "resnet18")
 LOAD_MODEL = "resnet18"
-TODAY = {"INFERENCE_ENGINE": "eager", "CACHE_DIR": "", "MAX_LOADED_MODELS": "3"}
+# Before issue 18, by its settings: eager, one torch thread per forward, one forward per core.
+TODAY = {
+    "INFERENCE_ENGINE": "eager",
+    "CACHE_DIR": "",
+    "MAX_LOADED_MODELS": "3",
+    "TORCH_THREADS": "1",
+    "INFERENCE_CONCURRENCY": str(len(os.sched_getaffinity(0))),
+    "INFERENCE_FORWARDS": "0",
+    "INFERENCE_BATCH_MAX": "1",
+}
 NEW = {"INFERENCE_ENGINE": "onnxruntime", "MAX_LOADED_MODELS": "3"}
 
 
@@ -114,7 +123,7 @@ def throughput(urls: tuple[str, str], jpeg: bytes, quick: bool) -> dict[str, dic
 def first_requests(jpeg: bytes, cache_root: Path) -> dict[str, dict[str, float]]:
     """bench/bench_first_request.py's cells, as this report's columns."""
     out: dict[str, dict[str, float]] = {}
-    for name, cells in measure_first_requests(jpeg, cache_root, MODELS, today=True).items():
+    for name, cells in measure_first_requests(jpeg, cache_root, MODELS, today=TODAY).items():
         out[name] = {
             "today": float(cells["today"]["first"]),  # type: ignore[arg-type]
             "warm (today)": float(cells["today"]["warm"]),  # type: ignore[arg-type]

@@ -32,7 +32,6 @@ from bench.server import ROOT, running_server, wait_until
 from bench.stats import machine, median, table
 
 MODELS = ("alexnet", "vgg16", "resnet18")
-TODAY = {"INFERENCE_ENGINE": "eager", "CACHE_DIR": "", "MAX_LOADED_MODELS": "3"}
 NEW = {"INFERENCE_ENGINE": "onnxruntime", "MAX_LOADED_MODELS": "3"}
 AFTER = 4  # requests right after the first, while the session is being built
 SESSION_WAIT_S = 600
@@ -94,13 +93,17 @@ def server_cell(env: dict[str, str], name: str, jpeg: bytes, warm: str = "") -> 
 
 
 def first_requests(
-    jpeg: bytes, cache_root: Path, models: tuple[str, ...] = MODELS, today: bool = False
+    jpeg: bytes,
+    cache_root: Path,
+    models: tuple[str, ...] = MODELS,
+    today: dict[str, str] | None = None,
 ) -> dict[str, dict[str, dict[str, object]]]:
-    """Per model, per cell ("today", "empty cache", "cached"): its measurements."""
+    """Per model, per cell ("today" with the `today` settings when given, "empty cache",
+    "cached"): its measurements."""
     out: dict[str, dict[str, dict[str, object]]] = {}
     for name in models:
         env = {**NEW, "CACHE_DIR": str(cache_root / name)}
-        cells = {"today": server_cell(TODAY, name, jpeg, warm="eager")} if today else {}
+        cells = {"today": server_cell(today, name, jpeg, warm="eager")} if today else {}
         cells["empty cache"] = server_cell(env, name, jpeg)
         cells["cached"] = server_cell(env, name, jpeg, warm="session")
         out[name] = cells
@@ -198,6 +201,12 @@ def report(
     return "\n\n".join(parts)
 
 
+def today_settings() -> dict[str, str]:
+    from bench.bench_engines import TODAY  # the configuration before issue 18, in one place
+
+    return TODAY
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--models", default=",".join(MODELS))
@@ -208,7 +217,7 @@ def main() -> None:
     jpeg = test_jpegs()["224×224 JPEG"]
     began, load_before = time.perf_counter(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-first-") as tmp:
-        firsts = first_requests(jpeg, Path(tmp), models, args.today)
+        firsts = first_requests(jpeg, Path(tmp), models, today_settings() if args.today else None)
         steps = build_steps(models, Path(tmp)) if args.steps else {}
     print(report(firsts, steps, began, load_before))
 

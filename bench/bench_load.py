@@ -56,6 +56,7 @@ def merge(results: list[LoadResult]) -> LoadResult:
         out.statuses.update(r.statuses)
         out.retry_after.update(r.retry_after)
         out.server_ms += r.server_ms
+        out.batch_sizes += r.batch_sizes
     return out
 
 

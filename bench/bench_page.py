@@ -2,7 +2,10 @@
 and the bytes transferred, with the static files compressed (the default) and not
 (COMPRESS_STATIC=false), the two servers up at once and taking turns.
 
-    python -m bench.bench_page [--rounds 5]
+    python -m bench.bench_page [--rounds 5] [--before REF]
+
+With `--before REF` (a commit, e.g. main) the two servers are that commit's code, unpacked
+into a temporary folder, and this checkout's, both with their default settings.
 
 A fresh browser context per visit is a first visit (empty cache); a second navigation in the
 same context is a return visit, where every file is revalidated (304, no body). The moment of
@@ -12,8 +15,12 @@ the clock of the Navigation Timing API (`performance.now()`, 0 at navigation sta
 
 import argparse
 import statistics
+import subprocess
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, running_server
+from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, running_server
 from bench.stats import table
 
 FIRST_BLOCK = "#diagram-scroll [data-layer]"
@@ -34,6 +41,7 @@ TRANSFERRED = """() => {
     transferred: all.reduce((n, e) => n + (e.transferSize || 0), 0),
     decoded: all.reduce((n, e) => n + (e.decodedBodySize || 0), 0),
     requests: all.length,
+    sent: all.filter((e) => e.transferSize > 0).length,  // not answered from the browser's cache
     domContentLoaded: nav.domContentLoadedEventEnd,
   };
 }"""
@@ -53,23 +61,39 @@ def visit(context, url: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--before", metavar="REF", help="compare with this commit's code")
     args = parser.parse_args()
-    text, rows = run(args.rounds)
+    text, rows = run(args.rounds, before=args.before)
     print(text)
     print(table(["target", "goal", "measured", "met"], rows))
 
 
-def run(rounds: int = 5) -> tuple[str, list[tuple[str, str, str, str]]]:
+def unpacked(stack: ExitStack, ref: str) -> Path:
+    """The files of commit `ref` in a temporary folder (removed when `stack` closes)."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="page-before-")))
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def run(rounds: int = 5, before: str | None = None) -> tuple[str, list[tuple[str, str, str, str]]]:
     from playwright.sync_api import sync_playwright
 
     runs: dict[str, dict[str, list[dict]]] = {}
-    with (
-        running_server({"COMPRESS_STATIC": "false"}) as plain,
-        running_server({"COMPRESS_STATIC": "true"}) as gzipped,
-        sync_playwright() as playwright,
-    ):
+    with ExitStack() as stack:
+        if before:
+            old = stack.enter_context(running_server(root=unpacked(stack, before)))
+            new = stack.enter_context(running_server())
+            labels = (f"before ({before})", "after (this checkout)")
+        else:
+            old = stack.enter_context(running_server({"COMPRESS_STATIC": "false"}))
+            new = stack.enter_context(running_server({"COMPRESS_STATIC": "true"}))
+            labels = ("before (no compression)", "after (gzip)")
+        playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        servers = {"before (no compression)": plain.base_url, "after (gzip)": gzipped.base_url}
+        servers = {labels[0]: old.base_url, labels[1]: new.base_url}
         for label in servers:
             runs[label] = {"first visit": [], "return visit": []}
         for i in range(rounds + 1):  # the first round warms both servers: not counted
@@ -94,23 +118,21 @@ def run(rounds: int = 5) -> tuple[str, list[tuple[str, str, str, str]]]:
                 statistics.median(v["transferred"] for v in visits) / 1024,
                 statistics.median(v["decoded"] for v in visits) / 1024,
                 statistics.median(v["requests"] for v in visits),
+                statistics.median(v["sent"] for v in visits),
             ))  # fmt: skip
-    after, before = (
-        runs["after (gzip)"]["first visit"],
-        runs["before (no compression)"]["first visit"],
-    )
+    after, earlier = runs[labels[1]]["first visit"], runs[labels[0]]["first visit"]
     first = statistics.median(v["first_diagram_ms"] for v in after)
     sent = statistics.median(v["transferred"] for v in after) / 1024
-    sent_before = statistics.median(v["transferred"] for v in before) / 1024
+    sent_before = statistics.median(v["transferred"] for v in earlier) / 1024
     target = (
         "page: first drawn diagram after navigation (localhost, Chromium, first visit)",
         "≤ 300 ms",
-        f"{first:.0f} ms; {sent:.0f} KiB transferred (uncompressed: {sent_before:.0f} KiB)",
+        f"{first:.0f} ms; {sent:.0f} KiB transferred ({labels[0]}: {sent_before:.0f} KiB)",
         "yes" if first <= 300 else "**no**",
     )
     return table(
         ["server", "visit", "n", "first diagram p50 ms", "max ms", "DOMContentLoaded p50 ms",
-         "transferred KiB", "decoded KiB", "requests"],
+         "transferred KiB", "decoded KiB", "requests", "sent to the server"],
         rows,
     ), [target]  # fmt: skip
 

@@ -107,6 +107,7 @@ class LoadResult:
     statuses: Counter = field(default_factory=Counter)
     retry_after: Counter = field(default_factory=Counter)  # Retry-After values on 503s
     server_ms: list[dict[str, float]] = field(default_factory=list)  # timings_ms of 200s
+    batch_sizes: list[int] = field(default_factory=list)  # batch_size of 200s (micro-batching)
 
     @property
     def ok_per_s(self) -> float:
@@ -139,7 +140,9 @@ async def run_load(
                 if reply.status == 200:
                     result.ok_ms.append(reply.ms)
                     if keep_server_timings:
-                        result.server_ms.append(reply.json().get("timings_ms", {}))
+                        body = reply.json()
+                        result.server_ms.append(body.get("timings_ms", {}))
+                        result.batch_sizes.append(body.get("batch_size", 1))
                 elif reply.status == 503:
                     result.refused_ms.append(reply.ms)
                     result.retry_after[reply.headers.get("retry-after", "missing")] += 1

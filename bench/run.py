@@ -24,6 +24,7 @@ from bench import (
     bench_load,
     bench_memory,
     bench_page,
+    bench_policies,
     bench_predict,
     bench_summary,
     bench_training,
@@ -68,6 +69,9 @@ def main() -> None:
         2, 1.0 if quick else 2.0,
     )  # fmt: skip
 
+    print("functional rows A/B...", flush=True)
+    functional_text, functional = bench_summary.functional_ab(rounds=6 if quick else 30)
+
     with running_server() as server:
         startup_s = server.startup_s
         print(f"server up in {startup_s:.1f} s; memory...", flush=True)
@@ -100,6 +104,8 @@ def main() -> None:
 
     print("engines (issue 18)...", flush=True)
     engines_text, engine_targets = bench_engines.run(quick=quick)
+    print("thread policies and micro-batching (issue 18)...", flush=True)
+    policies_text, policy_targets = bench_policies.run(("resnet18", "vgg16"), quick=quick)
     page_text, page_targets = ("", [])
     if bench_page.CHROMIUM.exists():
         print("page...", flush=True)
@@ -149,6 +155,12 @@ def main() -> None:
          f"({admitted} admitted × 1-client p99)",
          f"{crowd16_p99:.0f} ms, {sum(crowd16.statuses.values()) - len(crowd16.ok_ms)} non-200",
          crowd16_p99 <= p99_bound),
+        *[
+            (f"cold {n} summary with ÷ without functional rows (in-process CPU, median of "
+             "pairs)", "≤ 1.10", f"{d['ratios']['cold_cpu_paired']:.2f} (warm "
+             f"{d['ratios']['warm_wall_median']:.2f})", d["ratios"]["cold_cpu_paired"] <= 1.10)
+            for n, d in functional.items()
+        ],
         ("idle RSS above the bare import floor", "≤ 100 MB",
          f"{idle - floor:.0f} MB ({idle:.0f} vs {floor:.0f})", idle - floor <= 100),
     ]  # fmt: skip
@@ -156,6 +168,7 @@ def main() -> None:
         ["target", "goal", "measured", "met"],
         [(a, b, c, "yes" if ok else "**no**") for a, b, c, ok in rows]
         + engine_targets
+        + policy_targets
         + page_targets,
     )
 
@@ -181,6 +194,14 @@ def main() -> None:
         "Cold: the first request for a parameter set (a fresh batch size each time), over HTTP. "
         "Anchor: `torchinfo.summary` of a real model on the CPU with a real forward pass.",
         summary_text,
+    ))  # fmt: skip
+    sections.append(_section(
+        "What the functional rows cost a summary (issue 16)",
+        "In-process, no server: the cold summary (`summarize`, a meta pass under torchinfo) "
+        "with the functional rows' recording and without (`functional_rows=False`, torchinfo's "
+        "rows alone), taking turns call by call; CPU time of the calling thread beside wall "
+        "time. Warm: the cached JSON answer of a SummaryService filled by either variant.",
+        functional_text,
     ))  # fmt: skip
     sections.append(_section(
         "Custom networks",
@@ -273,13 +294,21 @@ def main() -> None:
         "takes turns with them. First requests: a fresh server per cell.",
         engines_text,
     ))  # fmt: skip
+    sections.append(_section(
+        "Thread policies and micro-batching (issue 18)",
+        "One server per policy, all on ONNX Runtime with their sessions ready, taking turns "
+        "round by round: a lone client (p50 of sequential requests) and 16 clients at once. "
+        "`model(x)` in eager PyTorch at PyTorch's default thread count takes its turn too.",
+        policies_text,
+    ))  # fmt: skip
     if page_text:
         sections.append(_section(
             "The page in Chromium",
             "Time from navigation to the first diagram block drawn, on localhost, with the "
             "static files gzipped (the default) and not (COMPRESS_STATIC=false), both servers "
             "up and taking turns; a fresh browser context is a first visit, a second navigation "
-            "in it a return visit (every file revalidated: 304).",
+            "in it a return visit (versioned scripts and stylesheets from the browser's cache; "
+            "index.html revalidated, the API asked again).",
             page_text,
         ))  # fmt: skip
     print("training lab...", flush=True)
@@ -310,8 +339,8 @@ def _decisions(
     pytorch = configs[0]
     ours, theirs = default.crowd, pytorch.crowd
     lines = [
-        f"- **Threads × predictions at once**: the default (1 torch thread per forward, "
-        f"{settings.inference_concurrency} at once) served 16 clients at {ours.ok_per_s:.1f} "
+        f"- **Threads × predictions at once**: the default ({default.config.label}) served "
+        f"16 clients at {ours.ok_per_s:.1f} "
         f"req/s, p99 {percentile(ours.ok_ms, 99):.0f} ms; PyTorch's defaults (all cores per "
         f"forward, no gate) {theirs.ok_per_s:.1f} req/s, p99 {percentile(theirs.ok_ms, 99):.0f}"
         f" ms (default ÷ PyTorch's: {ours.ok_per_s / theirs.ok_per_s:.2f}× the throughput, "

@@ -83,10 +83,12 @@ def running_server(
     args: Sequence[str] = (),
     timeout_s: float = 120,
     log_path: Path | None = None,
+    root: Path = ROOT,
 ) -> Iterator[Server]:
     """Launch the app (`args`: `--loop`/`--http` for uvicorn; `env`: settings such as
     LOG_LEVEL, default warning), wait for the first healthy /health, and stop it afterwards.
-    The server's output goes to `log_path` when given, else to this process's."""
+    The server's output goes to `log_path` when given, else to this process's. `root`: the
+    checkout to run (another commit's files, for a before/after comparison)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(256)
@@ -95,7 +97,7 @@ def running_server(
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bench.server", "--serve-fd", str(sock.fileno()), *args],
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, "LOG_LEVEL": "warning", **(env or {})},
         pass_fds=(sock.fileno(),),
         stdout=log,

@@ -6,6 +6,7 @@ activations are allocated and no shared model is hooked (torchinfo pitfalls 6 an
 
 import logging
 import threading
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from pydantic import BaseModel, Field
 from torch import nn
 from torchinfo.layer_info import LayerInfo
 
-from backend.analysis.functional_ops import FunctionalCall, recording
+from backend.analysis.functional_ops import FunctionalCall, FunctionalTrace, recording
 from backend.analysis.shapes import (
     build_on_meta,
     explain_failure_texts,
@@ -279,8 +280,14 @@ def _meta_model(name: str, num_classes: int | None, freeze: tuple[str, ...] = ()
     return model
 
 
-def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> ModelSummary:
-    """The full layer table (every depth) for one parameter set; raises InputSizeError."""
+def summarize(
+    spec: ModelSpec, params: SummaryParams, caps: SummaryCaps, *, functional_rows: bool = True
+) -> ModelSummary:
+    """The full layer table (every depth) for one parameter set; raises InputSizeError.
+
+    `functional_rows=False` skips the recording of forward()'s functional calls altogether:
+    torchinfo's rows alone, at torchinfo's cost (the benchmark's A/B baseline).
+    """
     check_params(spec, params, caps)
     channels = spec.default_input_shape[0]
     input_shape = (params.batch_size, channels, params.height, params.width)
@@ -290,7 +297,8 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
             # input_data on meta, not input_size: torchinfo would torch.rand() the input on the
             # CPU first (63 MB for 5×3×1024×1024) and only then move it. The functional calls
             # are recorded during torchinfo's own forward pass: one pass, not two.
-            with recording(model) as functional:
+            tracing = recording(model) if functional_rows else nullcontext(FunctionalTrace())
+            with tracing as functional:
                 stats = torchinfo.summary(
                     model,
                     input_data=torch.empty(input_shape, device="meta"),
@@ -321,9 +329,9 @@ def summarize(spec: ModelSpec, params: SummaryParams, caps: SummaryCaps) -> Mode
     layers = _with_container_mult_adds(
         [_row(i, info) for i, info in enumerate(stats.summary_list[1:])]
     )
-    if functional.module_call_count == len(layers):
+    if functional_rows and functional.module_call_count == len(layers):
         layers = with_functional_rows(layers, functional.calls)
-    else:  # a module whose calls could not be counted: no place is sure, so no functional rows
+    elif functional_rows:  # a module whose calls were not all counted: no place is sure
         log.warning(
             "%s: %d module calls traced, %d summary rows; functional rows left out",
             spec.name,

@@ -18,8 +18,9 @@ class SummaryService:
     """Summaries cached per parameter set (an LRU); errors are not cached. The HTTP answers
     are cached too, as JSON bytes: a repeated request costs no serialization at all."""
 
-    def __init__(self, caps: SummaryCaps, cache_size: int) -> None:
+    def __init__(self, caps: SummaryCaps, cache_size: int, functional_rows: bool = True) -> None:
         self.caps = caps
+        self.functional_rows = functional_rows  # False: torchinfo's rows alone (bench's A/B)
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple[str, SummaryParams], ModelSummary] = OrderedDict()
         self._json: OrderedDict[tuple[str, SummaryParams, int | None, bool], bytes] = OrderedDict()
@@ -89,7 +90,7 @@ class SummaryService:
             if summary is not None:
                 self._cache.move_to_end(key)
         if summary is None:
-            summary = summarize(spec, params, self.caps)
+            summary = summarize(spec, params, self.caps, functional_rows=self.functional_rows)
             with self._lock:
                 self._cache[key] = summary
                 while len(self._cache) > self.cache_size:

@@ -15,6 +15,7 @@ from backend.analysis.summary_service import SummaryService
 from backend.config import Settings
 from backend.exports.service import ExportPool
 from backend.lab.service import Lab
+from backend.serving.batching import MicroBatcher
 from backend.serving.device import DeviceChoice
 from backend.serving.engines import Engines
 from backend.serving.images import ImageLimits
@@ -48,6 +49,10 @@ async def get_gate(request: Request) -> InferenceGate:
 
 async def get_engines(request: Request) -> Engines:
     return request.app.state.engines
+
+
+async def get_batcher(request: Request) -> MicroBatcher:
+    return request.app.state.batcher
 
 
 async def get_weights(request: Request) -> WeightStore:
@@ -85,6 +90,7 @@ DeviceDep = Annotated[DeviceChoice, Depends(get_device)]
 RuntimeDep = Annotated[ModelRuntime, Depends(get_runtime)]
 GateDep = Annotated[InferenceGate, Depends(get_gate)]
 EnginesDep = Annotated[Engines, Depends(get_engines)]
+BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
 WeightsDep = Annotated[WeightStore, Depends(get_weights)]
 ImageLimitsDep = Annotated[ImageLimits, Depends(get_image_limits)]
 ExportsDep = Annotated[ExportPool, Depends(get_exports)]

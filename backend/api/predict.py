@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from backend.api.deps import (
+    BatcherDep,
     EnginesDep,
     GateDep,
     ImageLimitsDep,
@@ -46,8 +47,14 @@ class PredictResponse(BaseModel):
     )
     predictions: list[ClassProbability] = Field(description="Most probable first.")
     input_shape: list[int] = Field(description="[1, C, H, W] as fed to the network.")
+    batch_size: int = Field(
+        ge=1,
+        description="Images in the forward pass that answered this request: requests for the "
+        "same model that arrive together share one (micro-batching); 1 for a lone request.",
+    )
     timings_ms: dict[str, float] = Field(
-        description="read, queue, decode, preprocess, load, forward and total, in ms."
+        description="read, queue, decode, preprocess, load, batch_wait (for the forward this "
+        "request shared), forward (that forward's, for the whole batch) and total, in ms."
     )
     preview: str | None = Field(
         default=None,
@@ -80,6 +87,7 @@ async def predict(
     gate: GateDep,
     workloads: WorkloadsDep,
     engines: EnginesDep,
+    batcher: BatcherDep,
     top_k: Annotated[int, Query(ge=1, description="How many classes to return.")] = 5,
     preview: Annotated[
         bool, Query(description="Also return the preprocessed input as a PNG data URL.")
@@ -98,7 +106,9 @@ async def predict(
     lane: Lane = gate
     if cost > settings.large_image_bytes:
         lane = workloads.lane("large_images", cls=GuardedLane)
-    result = await lane.run(predict_image, runtime, spec, data, limits, top_k, preview, engines)
+    result = await lane.run(
+        predict_image, runtime, spec, data, limits, top_k, preview, engines, batcher
+    )
     finished = time.perf_counter()
     timings = {
         "read": round((read_done - started) * 1e3, 3),
@@ -116,6 +126,7 @@ async def predict(
         engine=result.engine,
         predictions=[ClassProbability(**vars(s)) for s in result.predictions],
         input_shape=result.input_shape,
+        batch_size=result.batch_size,
         timings_ms=timings,
     )
     if result.preview is not None:

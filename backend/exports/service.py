@@ -62,6 +62,7 @@ class ExportJob:
     num_classes: int | None
     checkpoint: Path | None  # the trained weights to export, if the model has some
     version: tuple[int, ...] = ()  # the checkpoint's stat: a replaced file is a new export
+    dynamic_batch: bool = False  # any batch size (the serving engine's), not input_shape's
 
     @property
     def filename(self) -> str:
@@ -75,7 +76,8 @@ class ExportJob:
             weights = "trained" + "".join(f"-{v}" for v in self.version)
         else:
             weights = "seeded"
-        return f"{self.filename[: -len('.onnx')]}_{weights}.onnx"
+        batch = "_dynamic-batch" if self.dynamic_batch else ""
+        return f"{self.filename[: -len('.onnx')]}_{weights}{batch}.onnx"
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ class ExportPool:
             return hit
         out = self.directory / job.key
         checkpoint = str(job.checkpoint) if job.checkpoint else None
-        args = (job.name, job.input_shape, job.num_classes, checkpoint, str(out))
+        args = (job.name, job.input_shape, job.num_classes, checkpoint, str(out), job.dynamic_batch)
         try:
             future = self._pool().submit(worker.export_onnx, *args)
             result: worker.WorkerResult = future.result(timeout=self.timeout_s)
@@ -179,9 +181,11 @@ class ExportPool:
     ) -> Path:
         """The ONNX file of `name` with the weights in `weights` (a state dict file: a
         checkpoint, or the seeded random weights the runtime saved), exported by the worker:
-        what the ONNX Runtime engine (serving/engines.py) builds its sessions from."""
+        what the ONNX Runtime engine (serving/engines.py) builds its sessions from. Its batch
+        axis is dynamic: micro-batches (serving/batching.py) of any size run on one session."""
         n, c, h, w = input_shape
-        return self.export(ExportJob(name, (n, c, h, w), None, weights, version)).path
+        job = ExportJob(name, (n, c, h, w), None, weights, version, dynamic_batch=True)
+        return self.export(job).path
 
     def _out_of_memory(self, job: ExportJob) -> ServerBusyError:
         log.warning("export of %s ran out of the worker's memory", job.filename)

@@ -40,13 +40,15 @@ def export_onnx(
     num_classes: int | None,
     checkpoint: str | None,
     out_path: str,
+    dynamic_batch: bool = False,
 ) -> WorkerResult:
     """Writes the ONNX file of `name` at `input_shape` to `out_path` (atomically). Failures
     come back as MemoryError or RuntimeError: the domain errors' own constructors cannot be
     rebuilt from their pickled arguments, and a result the server cannot unpickle would break
-    the whole pool."""
+    the whole pool. With `dynamic_batch`, the graph takes any batch size (the serving engine's
+    micro-batches); downloads keep the exact shape asked for."""
     try:
-        return _export_onnx(name, input_shape, num_classes, checkpoint, out_path)
+        return _export_onnx(name, input_shape, num_classes, checkpoint, out_path, dynamic_batch)
     except MemoryError:
         raise
     except Exception as exc:
@@ -59,6 +61,7 @@ def _export_onnx(
     num_classes: int | None,
     checkpoint: str | None,
     out_path: str,
+    dynamic_batch: bool = False,
 ) -> WorkerResult:
     import backend.architectures  # noqa: F401 - installs the resolver of custom network names
     from backend.analysis.seeded_init import initialise, materialise
@@ -76,7 +79,7 @@ def _export_onnx(
         trained = True
     if not trained:
         initialise(model, EXPORT_SEED)
-    data = onnx_bytes(model, input_shape)
+    data = onnx_bytes(model, input_shape, dynamic_batch)
     del model
     partial = f"{out_path}.part-{os.getpid()}"
     with open(partial, "wb") as f:

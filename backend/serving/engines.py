@@ -78,10 +78,14 @@ class OnnxSession:
     session: ort.InferenceSession
     input_name: str
     provider: str
+    dynamic_batch: bool = False  # the graph takes any batch size (micro-batches), not only 1
 
     def __call__(self, batch: Tensor) -> Tensor:
         """Logits of a (N, C, H, W) float32 batch, as a CPU tensor."""
         array = np.ascontiguousarray(batch.detach().cpu().numpy(), dtype=np.float32)
+        if not self.dynamic_batch and array.shape[0] != 1:  # a batch-1 graph: one at a time
+            rows = [self.session.run(None, {self.input_name: a[None]})[0] for a in array]
+            return torch.from_numpy(np.concatenate(rows))
         (logits,) = self.session.run(None, {self.input_name: array})
         return torch.from_numpy(logits)
 
@@ -191,7 +195,9 @@ class OnnxSessions:
         provider = session.get_providers()[0]
         log.info("engines: ONNX Runtime session for %s %s ready (%s, %.1f MB)",
                  loaded.spec.name, shape, provider, len(data) / 1e6)  # fmt: skip
-        return OnnxSession(session, session.get_inputs()[0].name, provider)
+        graph_input = session.get_inputs()[0]
+        dynamic = not isinstance(graph_input.shape[0], int)  # a named axis ("batch"), not 1
+        return OnnxSession(session, graph_input.name, provider, dynamic_batch=dynamic)
 
     def ready(self) -> dict[str, str]:
         """Per model with a ready session: "onnxruntime (<its execution provider>)"."""
@@ -220,12 +226,13 @@ class Engines:
         )
 
     def logits(self, loaded: LoadedModel, batch: Tensor) -> tuple[Tensor, str]:
-        """(logits, engine that ran). ONNX Runtime once its session for this model, input
-        shape and weights is ready; eager PyTorch before that and for models set to eager."""
+        """(logits, engine that ran) of a (N, C, H, W) batch. ONNX Runtime once its session
+        for this model, input shape and weights is ready; eager PyTorch before that and for
+        models set to eager."""
         # Zoo models only: every custom network (issue 13's names) would cost an export.
         zoo = loaded.spec.name in model_names()
         wanted = self.choice.for_model(loaded.spec.name) == ONNXRUNTIME and self.onnx_usable
-        if not (zoo and wanted and batch.shape[0] == 1):
+        if not (zoo and wanted):
             return eager_logits(loaded, batch), EAGER
         shape = tuple(batch.shape[1:])
         session = self.sessions.get(loaded, shape, start=False)

@@ -14,7 +14,8 @@ from torch import Tensor
 
 from backend.errors import InvalidParameterError
 from backend.i18n import bilingual
-from backend.serving.engines import EAGER, ONNXRUNTIME, Engines, eager_logits
+from backend.serving.batching import MicroBatcher
+from backend.serving.engines import EAGER, ONNXRUNTIME, Engines, OnnxSessions, eager_logits
 from backend.serving.images import ImageLimits, decode_image
 from backend.serving.preprocess import Preprocess, draft_size_for, preprocess_for, to_preview
 from backend.serving.runtime import LoadedModel, ModelRuntime, require_classifier
@@ -40,6 +41,7 @@ class Prediction:
     predictions: list[ClassScore]
     input_shape: list[int]  # [1, C, H, W] as fed to the network
     engine: str = EAGER  # what ran the forward pass: "eager" (PyTorch) or "onnxruntime"
+    batch_size: int = 1  # images in the forward that answered it (micro-batching)
     timings_ms: dict[str, float] = field(default_factory=dict)
     preview: Image.Image | None = None  # what the network sees, at model resolution
 
@@ -63,19 +65,28 @@ def classify(
 ) -> tuple[list[ClassScore], str]:
     """Top-k classes of the first item of `batch` (1, C, H, W), most probable first, and the
     engine that ran the forward pass (eager PyTorch when `engines` is None)."""
-    labels = loaded.spec.dataset.labels if loaded.spec.dataset else ()
+    logits, engine = batch_logits(loaded, batch, engines)  # (1, num_classes)
+    return top_classes(loaded, logits[0], top_k), engine
+
+
+def batch_logits(
+    loaded: LoadedModel, batch: Tensor, engines: Engines | None = None
+) -> tuple[Tensor, str]:
     if engines is None:
-        logits, engine = eager_logits(loaded, batch), EAGER
-    else:
-        logits, engine = engines.logits(loaded, batch)  # (1, num_classes)
+        return eager_logits(loaded, batch), EAGER
+    return engines.logits(loaded, batch)
+
+
+def top_classes(loaded: LoadedModel, logits: Tensor, top_k: int) -> list[ClassScore]:
+    """The `top_k` classes of one image's logits (num_classes,), most probable first."""
+    labels = loaded.spec.dataset.labels if loaded.spec.dataset else ()
     with torch.inference_mode():
-        probabilities = logits.float().softmax(dim=1)[0]
+        probabilities = logits.float().softmax(dim=0)
         values, indices = probabilities.topk(top_k)
-    scores = [
+    return [
         ClassScore(int(i), labels[int(i)], round(float(p), 6))
         for p, i in zip(values.cpu(), indices.cpu(), strict=True)
     ]
-    return scores, engine
 
 
 def model_input(
@@ -104,8 +115,50 @@ def predict_image(
     top_k: int,
     want_preview: bool = False,
     engines: Engines | None = None,
+    batcher: MicroBatcher | None = None,
 ) -> Prediction:
-    """`top_k` is checked where it enters (check_top_k, before the body is read), not again."""
+    """`top_k` is checked where it enters (check_top_k, before the body is read), not again.
+    With `batcher`, the forward may be shared with other requests (serving/batching.py):
+    `timings_ms.forward` is then the batch's, `batch_wait` the wait for it."""
+    if batcher is None:
+        return _predict(runtime, spec, data, limits, top_k, want_preview, engines)
+    timings: dict[str, float] = {}
+    with batcher.preparing(spec.name) as arrival:
+        tensor = model_input(spec, data, limits, timings)  # NotAClassifierError for a block
+        start = time.perf_counter()
+        loaded = runtime.get(spec.name)
+        timings["load"] = round((time.perf_counter() - start) * 1e3, 3)
+        key = OnnxSessions.key(loaded, tuple(tensor.shape))  # same model, size and weights
+        batched = batcher.run(
+            key, spec.name, tensor, lambda b: batch_logits(loaded, b, engines), arrival
+        )
+    assert spec.dataset is not None
+    timings["batch_wait"] = round(batched.waited_ms, 3)
+    timings["forward"] = round(batched.forward_ms, 3)
+    return Prediction(
+        model=spec.name,
+        trained=loaded.trained,
+        weights=loaded.weights,
+        device=str(loaded.device),
+        predictions=top_classes(loaded, batched.logits, top_k),
+        input_shape=[1, *tensor.shape],
+        engine=batched.engine,
+        batch_size=batched.batch_size,
+        timings_ms=timings,
+        preview=to_preview(tensor, spec.dataset) if want_preview else None,
+    )
+
+
+def _predict(
+    runtime: ModelRuntime,
+    spec: ModelSpec,
+    data: bytes,
+    limits: ImageLimits,
+    top_k: int,
+    want_preview: bool,
+    engines: Engines | None,
+) -> Prediction:
+    """One request, one forward of its own."""
     timings: dict[str, float] = {}
     tensor = model_input(spec, data, limits, timings)  # NotAClassifierError for a block
     assert spec.dataset is not None

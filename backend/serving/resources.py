@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from backend.config import Settings, parse_engines
+from backend.serving.batching import MicroBatcher
 from backend.serving.decode_budget import DecodeBudget
 from backend.serving.engines import EngineChoice, Engines, ExportOnnx, OnnxSessions
 from backend.serving.images import ImageLimits
@@ -24,6 +25,7 @@ class ServingResources:
     gate: InferenceGate
     limits: ImageLimits
     engines: Engines
+    batcher: MicroBatcher
     torch_threads_before: int
 
     def close(self) -> None:
@@ -71,12 +73,14 @@ def open_serving(
         runtime.get("simplecnn")  # 1.7 MB: the first drawing is answered without a load
     log.info(
         "predictions: trained weights for %s; up to %d at once, %d waiting, %d torch thread(s), "
-        "engine %s",
+        "engine %s, batches of up to %d, %s forward(s) at once",
         ", ".join(n for n in (s.name for s in all_specs()) if weights.is_trained(n)) or "none",
         settings.inference_concurrency,
         settings.inference_queue_limit,
         torch.get_num_threads(),
         settings.inference_engine,
+        settings.inference_batch_max,
+        settings.inference_forwards or "any number of",
     )
     return ServingResources(
         weights=weights,
@@ -89,5 +93,10 @@ def open_serving(
             budget=DecodeBudget(settings.decode_memory_bytes, settings.decode_wait_s),
         ),
         engines=engines_for(settings, device, runtime, export_onnx),
+        batcher=MicroBatcher(
+            settings.inference_batch_max,
+            settings.inference_forwards,
+            settings.inference_batch_window_ms / 1e3,
+        ),
         torch_threads_before=threads_before,
     )

@@ -41,7 +41,9 @@ function headers() {
 async function request(path, init = {}) {
   let response;
   try {
-    response = await fetch(path, { ...init, headers: { ...headers(), ...init.headers } });
+    // The list and the linked model's summary may already be on their way (early.js).
+    const early = init.method || init.body ? null : globalThis.cnnExplorerEarly?.take(path, getLanguage());
+    response = (early && (await early)) ?? (await fetch(path, { ...init, headers: { ...headers(), ...init.headers } }));
   } catch (error) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(0, null, t('error.network'));
