@@ -31,11 +31,7 @@ class UnknownModelError(ExplorerError):
     def __init__(self, name: str, known: list[str]) -> None:
         listed = ", ".join(known)
         super().__init__(
-            {
-                "en": f"Unknown model {name!r}; available models: {listed}.",
-                "ko": f"{name!r} 모델은 없습니다. 있는 모델: {listed}.",
-            },
-            available=known,
+            bilingual("unknown_model", name=repr(name), listed=listed), available=known
         )
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from backend.errors import ServerBusyError
+from backend.i18n import bilingual
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,13 +62,14 @@ class Lane:
         concurrency: int,
         queue_limit: int,
         retry_after_s: int = 1,
-        noun: str = "jobs",
+        noun: str | Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.concurrency = concurrency
         self.queue_limit = queue_limit
         self.retry_after_s = retry_after_s
-        self.noun = noun  # what the 503's sentence calls the jobs ("exports", "summaries")
+        # what the 503's sentence calls the jobs, in each language ("exports", "analyses")
+        self.noun = bilingual("busy.noun.other", kind=name) if noun is None else noun
         self._executor = ThreadPoolExecutor(concurrency, thread_name_prefix=f"lane-{name}")
         self._slots = asyncio.Semaphore(concurrency)
         self._waiting = 0
@@ -97,11 +99,10 @@ class Lane:
         future.add_done_callback(self._release)
         return await asyncio.shield(future)
 
-    def busy_detail(self) -> str | dict[str, str]:
-        """The 503's sentence (subclasses may give it in both languages)."""
-        return (
-            f"The server is busy: {self.concurrency} {self.noun} are running and "
-            f"{self._waiting} are waiting; retry in a moment."
+    def busy_detail(self) -> dict[str, str]:
+        """The 503's sentence in each language (subclasses may say it their own way)."""
+        return bilingual(
+            "busy.lane", running=self.concurrency, noun=self.noun, waiting=self._waiting
         )
 
     def call(self, fn: Callable[..., T], /, *args: object) -> T:
@@ -155,13 +156,10 @@ DEFAULT_LIMITS: dict[str, LaneLimits] = {
     "exports": LaneLimits(concurrency=1, queue_limit=2, retry_after_s=10),
 }
 FALLBACK_LIMITS = LaneLimits(concurrency=1, queue_limit=4, retry_after_s=5)
+# What each lane's 503 calls its jobs (i18n keys busy.noun.<kind>, in both languages).
 NOUNS = {
-    "analysis": "analyses",
-    "gradients": "gradient experiments",
-    "bodies": "request bodies",
-    "exports": "exports",
-    "inspection": "feature-map and Grad-CAM requests",
-    "large_images": "predictions of large images",
+    kind: bilingual(f"busy.noun.{kind}")
+    for kind in ("analysis", "gradients", "bodies", "exports", "inspection", "large_images")
 }
 
 
@@ -175,7 +173,9 @@ class Workloads:
         self._lanes: dict[str, Lane] = {}
         self._lock = threading.Lock()
 
-    def lane(self, kind: str, noun: str | None = None, cls: type[Lane] = Lane) -> Lane:
+    def lane(
+        self, kind: str, noun: str | Mapping[str, str] | None = None, cls: type[Lane] = Lane
+    ) -> Lane:
         """The lane of `kind`, made on first use (of class `cls`, e.g. one that guards
         against running out of memory) from its configured limits."""
         with self._lock:
@@ -187,7 +187,7 @@ class Workloads:
                     lim.concurrency,
                     lim.queue_limit,
                     lim.retry_after_s,
-                    noun or NOUNS.get(kind, f"{kind} jobs"),
+                    noun or NOUNS.get(kind),
                 )
                 self._lanes[kind] = lane
                 log.info(

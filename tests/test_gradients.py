@@ -121,3 +121,32 @@ def test_the_explanations_do_not_overstate_the_theory() -> None:
     assert low < 4 < high and low <= mean <= high
     running = skip_connection_lesson(18, "running").explanation["en"]
     assert "not on vanishing gradients" in running and "§4.1" in running
+
+
+def test_the_he_lesson_states_the_number_its_own_code_computes() -> None:
+    # Recomputed here from the parts (no cache): He's N(0, 2/fan_in) for the convolutions,
+    # BatchNorm on its initial statistics, weight seed 0, the fixed batch (seed 1).
+    from backend.analysis.gradients import BATCH_SEED, WEIGHT_SEED
+    from backend.analysis.seeded_init import materialise
+
+    firsts = []
+    for name in ("resnet18", "plain18"):
+        model = materialise(build_on_meta(get_spec(name), 10))
+        initialise(model, WEIGHT_SEED, conv_init="kaiming_normal").eval()
+        firsts.append(layer_gradient_norms(model)[0].norm)
+    ratio = firsts[1] / firsts[0]
+    lesson = skip_connection_lesson(18, "running", "he")
+    assert lesson.first_layer_ratio == pytest.approx(ratio, rel=1e-6)
+    # Measured (torch 2.14.1, CPU): 2.3e-2 for this draw. bench/bench_he_init.py: over weight
+    # seeds 0-4 (batch seed + 1) 3.1e-2 ± 0.9e-2 with fan_in, 4.1e-2 ± 0.3e-2 with fan_out.
+    assert 1.5e-2 < ratio < 3.5e-2
+    for lang in ("en", "ko"):
+        text = lesson.explanation[lang]
+        assert f"{ratio:.1e}" in text
+        assert "fan_in" in text and "kaiming_normal_" in text
+        assert "3.7e-2" not in text and "3.7e-02" not in text  # never the number
+    english = lesson.explanation["en"]
+    assert f"weights from seed {WEIGHT_SEED}" in english
+    assert f"8 random 32×32 images with random labels from seed {BATCH_SEED}" in english
+    assert "plain-18's divided by ResNet-18's" in english
+    assert "시드 0" in lesson.explanation["ko"] and "시드 1" in lesson.explanation["ko"]

@@ -139,7 +139,7 @@ def _ratio(series: list[GradientSeries]) -> float:
 
 
 def _fmt(x: float) -> str | dict[str, str]:
-    return f"{x:.1e}" if x else {"en": "0 (below float32's range)", "ko": "0(float32 범위 아래)"}
+    return f"{x:.1e}" if x else bilingual("gradients.underflow")
 
 
 @lru_cache(maxsize=16)
@@ -228,6 +228,14 @@ def _skip_text(
         ratio=_fmt(ratio),
         plain_first=_fmt(plain.first),
         resnet_first=_fmt(res.first),
+        measured=bilingual(
+            "gradients.measured",
+            depth=depth,
+            weight_seed=WEIGHT_SEED,
+            batch_seed=BATCH_SEED,
+            batch=BATCH,
+            size=SIZE,
+        ),
     )
 
 

@@ -79,33 +79,23 @@ def explain_failure_texts(model: nn.Module, result: ProbeResult) -> dict[str, st
     where = f"{result.failing_layer} ({result.failing_type})"
     if isinstance(layer, nn.Linear) and got:
         need, have = layer.in_features, got[-1]
-        return {
-            "en": f"{where} expects {need} features but got {have}",
-            "ko": f"{where}: 특징 {need}개를 기대하지만 {have}개를 받았습니다",
-        }
+        return bilingual("shape.features", where=where, need=need, have=have)
     if isinstance(layer, nn.Conv2d) and len(got) == 4:
         kh, kw = _dilated_kernel(layer)
         ph, pw = _pair(layer.padding) if not isinstance(layer.padding, str) else (0, 0)
         size = f"{got[2] + 2 * ph}×{got[3] + 2 * pw}"
-        return {
-            "en": f"{where} needs at least {kh}×{kw} after padding but got {size}",
-            "ko": f"{where}: 패딩 후 최소 크기 {kh}×{kw}, 받은 크기 {size}",
-        }
+        return bilingual("shape.kernel", where=where, kernel=f"{kh}×{kw}", size=size)
     if isinstance(layer, nn.MaxPool2d | nn.AvgPool2d) and len(got) == 4:
         k = _pair(layer.kernel_size)
-        return {
-            "en": f"{where} with a {k[0]}×{k[1]} window cannot pool a {got[2]}×{got[3]} map",
-            "ko": f"{where}: {k[0]}×{k[1]} 창으로는 {got[2]}×{got[3]} 맵을 풀링할 수 없습니다",
-        }
+        window, size = f"{k[0]}×{k[1]}", f"{got[2]}×{got[3]}"
+        return bilingual("shape.pool", where=where, window=window, size=size)
     if not result.failing_layer:  # an operation in the model's own forward (view, flatten...)
         last = result.last_completed_layer
-        after = f" after {last}" if last else ""
-        after_ko = f" {last} 다음에서" if last else ""
-        return {
-            "en": f"{type(model).__name__}.forward fails{after}: {result.error}",
-            "ko": f"{type(model).__name__}.forward가{after_ko} 실패합니다: {result.error}",
-        }
-    return {"en": f"{where} fails: {result.error}", "ko": f"{where} 실패: {result.error}"}
+        model_name = type(model).__name__
+        if last:
+            return bilingual("shape.forward_after", model=model_name, last=last, error=result.error)
+        return bilingual("shape.forward", model=model_name, error=result.error)
+    return bilingual("shape.fails", where=where, error=result.error)
 
 
 def _pair(v: int | tuple[int, ...]) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from torch import nn
 
 from backend.analysis.shapes import build_on_meta
 from backend.errors import InvalidParameterError, NotAClassifierError
+from backend.i18n import bilingual
 from backend.zoo.registry import ModelSpec, get_spec
 
 FEATURE_EXTRACTOR = "feature_extractor"  # stands for every top-level module before the head
@@ -47,9 +48,7 @@ def resolve_freeze(spec: ModelSpec, names: list[str]) -> tuple[str, ...]:
         if name == FEATURE_EXTRACTOR:
             if not spec.is_classifier:
                 raise NotAClassifierError(
-                    f"{spec.name} is a building block with no classifier head, so it has no "
-                    "separate feature extractor; name its modules to freeze instead: "
-                    f"{', '.join(valid)}.",
+                    bilingual("freeze.no_head", model=spec.name, names=", ".join(valid)),
                     field="freeze",
                 )
             wanted.update(feature_extractor(spec))
@@ -57,8 +56,13 @@ def resolve_freeze(spec: ModelSpec, names: list[str]) -> tuple[str, ...]:
             wanted.add(name)
         else:
             raise InvalidParameterError(
-                f"freeze names top-level modules of {spec.name}; {name!r} is not one. Choose "
-                f"from {', '.join(valid)}, or {FEATURE_EXTRACTOR} for all but the head.",
+                bilingual(
+                    "freeze.unknown",
+                    model=spec.name,
+                    name=repr(name),
+                    names=", ".join(valid),
+                    feature_extractor=FEATURE_EXTRACTOR,
+                ),
                 field="freeze",
                 valid=[*valid, FEATURE_EXTRACTOR],
             )

@@ -13,6 +13,7 @@ from backend.api.deps import WeightsDep, WorkloadsDep
 from backend.api.schemas import NOT_FOUND, error
 from backend.architectures.specs import SPEC_ADAPTER, normalised
 from backend.errors import InvalidArchitectureError, RequestTooLargeError
+from backend.i18n import bilingual
 from backend.zoo import get_spec
 
 router = APIRouter(tags=["architectures"])
@@ -51,15 +52,14 @@ async def _read_json(request: Request) -> Any:
         return json.loads(body)
     except (ValueError, RecursionError):
         raise InvalidArchitectureError(
-            'The body is not JSON; send a spec such as {"family": "vgg", "cfg": [64, "M"]} '
-            "with Content-Type: application/json.",
+            bilingual("arch.not_json"),
             field="request",
         ) from None
 
 
 def _too_large() -> RequestTooLargeError:
     return RequestTooLargeError(
-        f"The request body is larger than the {BODY_LIMIT // 1024} KiB a spec may take.",
+        bilingual("arch.too_large", limit=BODY_LIMIT // 1024),
         max_bytes=BODY_LIMIT,
     )
 

@@ -15,7 +15,8 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
 
-from backend.i18n import LANGUAGES, bilingual
+from backend.i18n import LANGUAGES
+from backend.i18n.validation import validation_sentence
 
 DEFAULT_LANGUAGE = "en"
 
@@ -41,43 +42,11 @@ def language_headers(lang: str) -> dict[str, str]:
     return {"Content-Language": lang, "Vary": "Accept-Language"}
 
 
-def _got(value: Any) -> str:
-    """What was sent, as typed: a query's text bare (0, abc), quoted only when blank or spaced."""
-    plain = isinstance(value, str) and value and value == value.strip() and " " not in value
-    text = value if plain else repr(value)
-    return text if len(text) <= 40 else f"{text[:37]}…"
-
-
 def _one_error(err: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """(parameter name, its sentence in each language) for one pydantic error."""
     loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body", "header")]
     field = ".".join(loc) or "request"
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    values = {"field": field, "got": _got(err.get("input"))}
-    if kind == "missing":
-        return field, bilingual("error.validation.missing", **values)
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return field, bilingual("error.validation.integer", **values)
-    if kind in ("float_parsing", "float_type"):
-        return field, bilingual("error.validation.number", **values)
-    if kind in ("bool_parsing", "bool_type"):
-        return field, bilingual("error.validation.boolean", **values)
-    for bound, key in (
-        ("ge", "at_least"),
-        ("gt", "above"),
-        ("le", "at_most"),
-        ("lt", "below"),
-    ):
-        if bound in ctx and kind.startswith(("greater", "less")):
-            return field, bilingual(f"error.validation.{key}", limit=ctx[bound], **values)
-    if "max_length" in ctx:
-        return field, bilingual("error.validation.too_long", limit=ctx["max_length"], **values)
-    if "expected" in ctx:
-        expected = str(ctx["expected"])
-        listed = {"en": expected, "ko": expected.replace(" or ", ", ")}
-        return field, bilingual("error.validation.one_of", expected=listed, **values)
-    return field, bilingual("error.validation.other", **values)
+    return field, validation_sentence(err, field)
 
 
 def validation_texts(exc: RequestValidationError) -> tuple[dict[str, str], list[str]]:

@@ -50,7 +50,7 @@ STATUS_BY_ERROR: dict[type[errors.ExplorerError], int] = {
     errors.DownloadsDisabledError: 403,
     errors.DownloadConflictError: 409,
 }
-INTERNAL_ERROR = "Internal server error; the server log has details."
+INTERNAL_ERROR = bilingual("error.internal")["en"]  # what a 500 says in English
 CLIENT_CLOSED = 499  # nginx's convention: the client went away before the answer; never sent
 
 
@@ -168,9 +168,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400 and detail == "There was an error parsing the body":
             # FastAPI's answer to a JSON body that is not UTF-8 text: a client mistake in the
             # body like any other, so the same 422 as malformed JSON, with what to send
-            detail = "The body is not JSON text (UTF-8); send a JSON object, see /docs."
-            log_request_error(request, 422, detail)
-            return JSONResponse({"detail": detail}, 422, headers=language_headers(lang))
+            texts = bilingual("error.body_not_utf8")
+            log_request_error(request, 422, texts["en"])
+            return JSONResponse({"detail": texts[lang]}, 422, headers=language_headers(lang))
         if exc.status_code == 405:
             allow = _allowed_methods(request) or (exc.headers or {}).get("Allow")
             texts = _method_not_allowed(request, allow)

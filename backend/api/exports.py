@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from backend.analysis.shapes import valid_square_sizes
 from backend.analysis.summary import ModelSummary
 from backend.api.deps import (
     ExportsDep,
@@ -18,6 +19,7 @@ from backend.api.streaming import FileStream
 from backend.errors import InputSizeError
 from backend.exports.service import ExportJob, check_export_size
 from backend.exports.summary_csv import summary_csv
+from backend.i18n import bilingual
 from backend.zoo import get_spec
 
 router = APIRouter(prefix="/models", tags=["exports"])
@@ -76,7 +78,18 @@ async def export_onnx(
     spec = get_spec(name)
     summary = await _summary(workloads, summaries, name, height, width, num_classes)  # 422s
     if summary.warnings:  # SimpleCNN's view(-1, ...) would bake a wrong batch into the file
-        raise InputSizeError(summary.warnings[0], field="height")
+        sizes = valid_square_sizes(spec.name, num_classes, settings.max_input_size)
+        raise InputSizeError(
+            bilingual(
+                "export.batch_folded",
+                model=spec.title,
+                height=summary.input_shape[2],
+                width=summary.input_shape[3],
+                batch=summary.output_shape[0],
+                needs=sizes.sentence(spec.title),
+            ),
+            field="height",
+        )
     check_export_size(spec.name, summary.totals.params, num_classes, settings.max_export_bytes)
     n, c, h, w = summary.input_shape
     checkpoint = weights.checkpoint(spec.name)  # its stat: a changed checkpoint, a new export

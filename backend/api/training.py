@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from backend.api.deps import LabDep
 from backend.api.schemas import ErrorResponse
 from backend.errors import ExplorerError, RunStateError
+from backend.i18n import bilingual
 from backend.lab.datasets import LAB_DATASETS, check_available
 from backend.lab.presets import PRESETS, missing
 from backend.lab.service import Lab
@@ -186,7 +187,7 @@ def run_checkpoint(run_id: str, lab: LabDep) -> FileResponse:
     path = lab.store.checkpoint_path(run_id)
     if record.status != "done" or not path.is_file():
         raise RunStateError(
-            f"Run {run_id} is {record.status}; its checkpoint exists once it is done.",
+            bilingual("lab.run_not_done", run=run_id, status=record.status),
             status=record.status,
         )
     return FileResponse(

@@ -18,7 +18,7 @@ from backend.errors import (
     UnsupportedFormatError,
 )
 from backend.i18n import bilingual
-from backend.serving.images import ACCEPTED, ImageLimits
+from backend.serving.images import ACCEPTED_TEXTS, ImageLimits
 from backend.serving.json_bodies import image_from_json
 from backend.workloads import Workloads
 
@@ -61,8 +61,9 @@ IMAGE_BODY = {
 
 def _too_large(limit: int) -> ImageTooLargeError:
     return ImageTooLargeError(
-        f"The request body is larger than the {limit / (1 << 20):.3g} MiB accepted; send a "
-        f"smaller {ACCEPTED} image.",
+        bilingual(
+            "upload.body_too_large", limit=f"{limit / (1 << 20):.3g}", accepted=ACCEPTED_TEXTS
+        ),
         max_bytes=limit,
     )
 
@@ -125,6 +126,6 @@ async def read_image_bytes(
     if media_type.startswith("image/") or media_type in ("application/octet-stream", ""):
         return await read_body(request, body_limit)  # the bytes themselves decide the format
     raise UnsupportedFormatError(
-        f"Request bodies of type {media_type!r} are not accepted; {HOW_TO_SEND}.",
+        bilingual("upload.media_type", media_type=repr(media_type), how=HOW_TO_SEND_TEXTS),
         content_type=media_type,
     )

@@ -23,6 +23,7 @@ from backend.architectures.limits import (
 from backend.architectures.specs import ArchitectureSpec, normalised, parse_spec
 from backend.architectures.zoo_specs import ADAPTIVE_POOL, CODE_ONLY_SPECS, ZOO_SPECS
 from backend.errors import InvalidArchitectureError, InvalidParameterError
+from backend.i18n import bilingual
 from backend.zoo.registry import ModelSpec, register_resolver
 
 __all__ = [
@@ -83,11 +84,13 @@ def from_name(name: str, limits: ArchitectureLimits | None = None) -> Architectu
         if exc.extra.get("field") == "name":
             raise
         raise InvalidArchitectureError(
-            f"{name[:60]!r} describes a network that is not accepted: {exc.detail}", **exc.extra
+            bilingual("arch.not_accepted", name=repr(name[:60]), reason=exc.texts), **exc.extra
         ) from None
     if architecture.name != name:
         raise InvalidArchitectureError(
-            f"{name[:60]!r} is not the canonical name of its network; use {architecture.name!r}.",
+            bilingual(
+                "arch.not_canonical", name=repr(name[:60]), canonical=repr(architecture.name)
+            ),
             field="name",
             canonical=architecture.name,
         )
@@ -130,5 +133,5 @@ def model_code(model: ModelSpec, trained: bool = False) -> str:
         channels, side, _ = model.default_input_shape
         return identity_block_code(name, channels, side)
     else:  # a zoo model added without a spec here: say so rather than write wrong code
-        raise InvalidParameterError(f"There is no generated code for {name} yet.", model=name)
+        raise InvalidParameterError(bilingual("arch.no_code", model=name), model=name)
     return spec_code(spec, model.title, name, trained, adaptive_pool=name in ADAPTIVE_POOL)

@@ -18,6 +18,7 @@ from backend.architectures.specs import (
     VGGSpec,
 )
 from backend.errors import InvalidArchitectureError
+from backend.i18n import bilingual
 from backend.zoo.alexnet import alexnet_feature_side
 
 
@@ -34,56 +35,52 @@ class ArchitectureLimits:
     max_mult_adds: int = 25_000_000_000
 
 
-def _fail(field: str, detail: str) -> InvalidArchitectureError:
-    return InvalidArchitectureError(detail, field=field)
+def _fail(at: str, key: str, /, **values: object) -> InvalidArchitectureError:
+    """The refusal naming the field `at`, its sentence the i18n text `key` filled with
+    `values` (which may hold a `field` placeholder of their own)."""
+    return InvalidArchitectureError(bilingual(key, **values), field=at)
 
 
-def _check_list(field: str, values: list, limit: int, what: str) -> None:
+def _check_list(field: str, values: list, limit: int) -> None:
     if not values:
-        raise _fail(field, f"{field} is empty; it needs at least one {what}.")
+        raise _fail(field, "arch.list_empty", field=field, what=bilingual("arch.what.entry"))
     if len(values) > limit:
-        raise _fail(field, f"{field} has {len(values):,} entries; at most {limit} are allowed.")
+        raise _fail(field, "arch.list_long", field=field, count=f"{len(values):,}", limit=limit)
 
 
 def _check_widths(field: str, values: list, limits: ArchitectureLimits) -> None:
     for i, v in enumerate(values):
         if isinstance(v, int) and v > limits.max_width:
-            raise _fail(
-                f"{field}[{i}]",
-                f"{field}[{i}]: {v:,} is over the limit of {limits.max_width:,} channels "
-                "(or features) per layer.",
-            )
+            at = f"{field}[{i}]"
+            raise _fail(at, "arch.width", field=at, value=f"{v:,}", limit=f"{limits.max_width:,}")
 
 
 def check_limits(spec: ArchitectureSpec, limits: ArchitectureLimits) -> None:
     """Lengths, widths, classes and size; InvalidArchitectureError naming the field."""
     main = MAIN_LIST[spec.family]
-    _check_list(main, getattr(spec, main), limits.max_layers, "entry")
+    _check_list(main, getattr(spec, main), limits.max_layers)
     if isinstance(spec, VGGSpec):
         _check_widths("cfg", spec.cfg, limits)
         if not any(v != "M" for v in spec.cfg):
-            raise _fail("cfg", "cfg has no convolution; add at least one width such as 64.")
+            raise _fail("cfg", "arch.no_conv")
         if len(spec.classifier) > limits.max_layers:
             raise _fail(
                 "classifier",
-                f"classifier has {len(spec.classifier):,} entries; at most "
-                f"{limits.max_layers} are allowed.",
+                "arch.list_long",
+                field="classifier",
+                count=f"{len(spec.classifier):,}",
+                limit=limits.max_layers,
             )
         _check_widths("classifier", spec.classifier, limits)
     elif isinstance(spec, ResNetSpec):
         if len(spec.widths) != len(spec.blocks):
             raise _fail(
-                "widths",
-                f"widths has {len(spec.widths)} entries but blocks has {len(spec.blocks)}: "
-                "give one width per stage.",
+                "widths", "arch.stage_mismatch", widths=len(spec.widths), blocks=len(spec.blocks)
             )
         for i, n in enumerate(spec.blocks):
             if n > limits.max_blocks:
-                raise _fail(
-                    f"blocks[{i}]",
-                    f"blocks[{i}]: {n} blocks in one stage is over the limit of "
-                    f"{limits.max_blocks}.",
-                )
+                at = f"blocks[{i}]"
+                raise _fail(at, "arch.blocks", field=at, value=n, limit=limits.max_blocks)
         _check_widths("widths", spec.widths, limits)
     elif isinstance(spec, SimpleCNNSpec):
         _check_widths("channels", spec.channels, limits)
@@ -93,37 +90,29 @@ def check_limits(spec: ArchitectureSpec, limits: ArchitectureLimits) -> None:
     if spec.num_classes > limits.max_classes:
         raise _fail(
             "num_classes",
-            f"num_classes: {spec.num_classes:,} is over the limit of {limits.max_classes:,}.",
+            "arch.classes",
+            value=f"{spec.num_classes:,}",
+            limit=f"{limits.max_classes:,}",
         )
     if spec.input_size > limits.max_input_size:
         raise _fail(
-            "input_size",
-            f"input_size: {spec.input_size} px is over the limit of {limits.max_input_size} px.",
+            "input_size", "arch.input_size", value=spec.input_size, limit=limits.max_input_size
         )
 
 
 def _check_alexnet(spec: AlexNetSpec, limits: ArchitectureLimits) -> None:
     if len(spec.widths) != 5:
-        raise _fail(
-            "widths", f"widths has {len(spec.widths)} entries; AlexNet has exactly five convs."
-        )
+        raise _fail("widths", "arch.alexnet_widths", count=len(spec.widths))
     if len(spec.groups) != 3:
-        raise _fail(
-            "groups",
-            f"groups has {len(spec.groups)} entries; give exactly three, for conv2, conv4 "
-            "and conv5.",
-        )
+        raise _fail("groups", "arch.alexnet_groups", count=len(spec.groups))
     _check_widths("widths", spec.widths, limits)
     c1, c2, c3, c4, c5 = spec.widths
     grouped = (("conv2", c1, c2), ("conv4", c3, c4), ("conv5", c4, c5))
     for i, (conv, cin, cout) in enumerate(grouped):
         g = spec.groups[i]
         if cin % g or cout % g:
-            raise _fail(
-                f"groups[{i}]",
-                f"groups[{i}]: {conv} splits {cin} input and {cout} output channels into {g} "
-                f"groups; both must be divisible by {g}.",
-            )
+            at = f"groups[{i}]"
+            raise _fail(at, "arch.groups_divide", field=at, conv=conv, cin=cin, cout=cout, groups=g)
 
 
 def shapes_and_mult_adds(spec: ArchitectureSpec) -> tuple[tuple[int, int, int], int]:
@@ -143,11 +132,8 @@ def _vgg(spec: VGGSpec) -> tuple[tuple[int, int, int], int]:
     for i, v in enumerate(spec.cfg):
         if v == "M":
             if side < 2:
-                raise _fail(
-                    f"cfg[{i}]",
-                    f"cfg[{i}] 'M': the map is already {side}×{side} at a {spec.input_size} px "
-                    "input; remove a pool or use a larger input.",
-                )
+                at = f"cfg[{i}]"
+                raise _fail(at, "arch.pool_too_small", field=at, side=side, size=spec.input_size)
             side //= 2
         else:
             assert isinstance(v, int)
@@ -188,12 +174,8 @@ def _simplecnn(spec: SimpleCNNSpec) -> tuple[tuple[int, int, int], int]:
     for i, w in enumerate(spec.channels):
         macs += 9 * c * w * side * side
         if side < 2:
-            raise _fail(
-                f"channels[{i}]",
-                f"channels[{i}]: the map is already {side}×{side} at a {spec.input_size} px "
-                "input, so this stage's 2×2 max-pool has nothing to pool; remove a stage or "
-                "use a larger input.",
-            )
+            at = f"channels[{i}]"
+            raise _fail(at, "arch.stage_too_small", field=at, side=side, size=spec.input_size)
         side //= 2
         c = w
     macs += c * side * side * spec.hidden + spec.hidden * spec.num_classes
@@ -220,12 +202,7 @@ def _alexnet_fits(size: int) -> bool:
 def _alexnet(spec: AlexNetSpec) -> tuple[tuple[int, int, int], int]:
     size = spec.input_size
     if not _alexnet_fits(size):
-        raise _fail(
-            "input_size",
-            f"input_size: at {size} px AlexNet's maps vanish before its last max-pool "
-            f"(conv1 is 11×11 with stride 4, then three 3×3 pools with stride 2); it needs "
-            f"at least {alexnet_min_size()} px.",
-        )
+        raise _fail("input_size", "arch.alexnet_too_small", size=size, min=alexnet_min_size())
     c1, c2, c3, c4, c5 = spec.widths
     g2, g4, g5 = spec.groups
     s1 = (size + 4 - 11) // 4 + 1
@@ -243,9 +220,10 @@ def check_mult_adds(spec: ArchitectureSpec, mult_adds: int, limits: Architecture
     if mult_adds > limits.max_mult_adds:
         raise _fail(
             MAIN_LIST[spec.family],
-            f"This network needs {mult_adds / 1e9:,.1f} G mult-adds at {spec.input_size} px; "
-            f"the limit is {limits.max_mult_adds / 1e9:,.1f} G. Use fewer or narrower layers, "
-            "more pools, or a smaller input.",
+            "arch.mult_adds",
+            macs=f"{mult_adds / 1e9:,.1f}",
+            size=spec.input_size,
+            limit=f"{limits.max_mult_adds / 1e9:,.1f}",
         )
 
 
@@ -318,7 +296,8 @@ def check_params(spec: ArchitectureSpec, limits: ArchitectureLimits) -> int:
     if params > limits.max_params:
         raise _fail(
             MAIN_LIST[spec.family],
-            f"This network has {params:,} parameters; the limit is {limits.max_params:,}. "
-            "Use fewer or narrower layers (for VGG, a narrower last conv or classifier).",
+            "arch.params",
+            params=f"{params:,}",
+            limit=f"{limits.max_params:,}",
         )
     return params

@@ -25,6 +25,7 @@ from backend.architectures.specs import (
     ArchitectureSpec,
 )
 from backend.errors import InvalidArchitectureError
+from backend.i18n import bilingual
 
 READABLE_MAX = 160
 NAME_MAX = 1024  # far above any name a spec within the limits encodes to (tests/ check)
@@ -91,15 +92,17 @@ def encode(spec: ArchitectureSpec) -> str:
     return name if len(name) <= READABLE_MAX else compact_name(spec)
 
 
-def _bad(name: str, why: str) -> InvalidArchitectureError:
+def _bad(name: str, why: dict[str, str]) -> InvalidArchitectureError:
+    """`why`: the reason, keyed bilingual text (arch.name.*)."""
     shown = name if len(name) <= 60 else name[:57] + "..."
-    detail = f"{shown!r} is not a valid custom network name: {why}"
-    return InvalidArchitectureError(detail, field="name")
+    return InvalidArchitectureError(
+        bilingual("arch.bad_name", name=repr(shown), reason=why), field="name"
+    )
 
 
 def _number(token: str, text: str, name: str) -> int:
     if not _NUMBER.match(text):
-        raise _bad(name, f"{token!r} needs a positive whole number without leading zeros.")
+        raise _bad(name, bilingual("arch.name.number", token=repr(token)))
     return int(text)
 
 
@@ -119,7 +122,7 @@ def _parse_readable(family: str, body: str, name: str) -> dict[str, Any]:
     for option in options:
         field, value = _option(option, name)
         if field in data:
-            raise _bad(name, f"{field} is given twice.")
+            raise _bad(name, bilingual("arch.name.twice", field=field))
         data[field] = value
     return data
 
@@ -133,7 +136,7 @@ def _option(option: str, name: str) -> tuple[str, Any]:
     for token, field in NUMBERS.items():
         if option.startswith(token) and option[len(token) : len(token) + 1].isdigit():
             return field, _number(token, option[len(token) :], name)
-    raise _bad(name, f"unknown option {option[:20]!r}.")
+    raise _bad(name, bilingual("arch.name.option", option=repr(option[:20])))
 
 
 def _parse_compact(family: str, packed: str, name: str) -> dict[str, Any]:
@@ -142,12 +145,12 @@ def _parse_compact(family: str, packed: str, name: str) -> dict[str, Any]:
         inflater = zlib.decompressobj()
         text = inflater.decompress(raw, COMPACT_JSON_MAX)
         if inflater.unconsumed_tail or not inflater.eof:
-            raise _bad(name, "the encoded part is damaged or too long.")
+            raise _bad(name, bilingual("arch.name.damaged_long"))
         data = json.loads(text)
     except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError):
-        raise _bad(name, "the encoded part is damaged.") from None
+        raise _bad(name, bilingual("arch.name.damaged")) from None
     if not isinstance(data, dict) or "family" in data:
-        raise _bad(name, "the encoded part is not a network's fields.")
+        raise _bad(name, bilingual("arch.name.not_fields"))
     return {"family": family, **data}
 
 
@@ -161,7 +164,7 @@ def decode(name: str) -> dict[str, Any]:
     not custom at all should be filtered with looks_custom first."""
     match = NAME_PATTERN.match(name)
     if len(name) > NAME_MAX or match is None:
-        raise _bad(name, f"names are {', '.join(FAMILIES)}, a dot, then the spec.")
+        raise _bad(name, bilingual("arch.name.form", families=", ".join(FAMILIES)))
     family, body = match.groups()
     if body.startswith("z"):
         return _parse_compact(family, body[1:], name)

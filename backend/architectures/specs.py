@@ -28,6 +28,8 @@ from pydantic import (
 )
 
 from backend.errors import InvalidArchitectureError
+from backend.i18n import bilingual
+from backend.i18n.validation import validation_sentence
 
 FAMILIES = ("vgg", "resnet", "simplecnn", "alexnet")
 Activation = Literal["relu", "sigmoid", "tanh"]
@@ -149,29 +151,28 @@ def _got(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _sentence(exc: ValidationError, family: Any) -> tuple[str, str]:
-    """Pydantic's first error as (field, sentence); `family` as the client sent it."""
+def _sentence(exc: ValidationError, family: Any) -> tuple[str, dict[str, str] | None]:
+    """Pydantic's first error as (field, sentence in each language); `family` as the client
+    sent it. (request, None) when the body is not an object at all."""
     err = exc.errors(include_url=False)[0]
     loc = list(err.get("loc", ()))
     if loc and family is not None and loc[0] == family:
         loc = loc[1:]  # the discriminated union puts the tag first
     kind = err.get("type", "")
+    families = ", ".join(FAMILIES)
     if kind == "union_tag_not_found":
-        return "family", f"family is missing; it must be one of {', '.join(FAMILIES)}."
+        return "family", bilingual("arch.family_missing", families=families)
     if kind == "union_tag_invalid":
-        return "family", (
-            f"Unknown family {_got(family)}; it must be one of {', '.join(FAMILIES)}."
-        )
+        return "family", bilingual("arch.family_unknown", family=_got(family), families=families)
     if not loc and kind.endswith("_type"):  # not an object at all
-        return "request", ""
+        return "request", None
     field = field_path(loc) or "request"
-    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        return field, f"{field}: unknown field for a {family} network."
-    if kind == "missing":
-        return field, f"{field} is required."
-    got = "" if kind == "value_error" else f" (got {_got(err.get('input'))})"
-    return field, f"{field}: {message[0].lower() + message[1:]}{got}."
+        return field, bilingual("arch.unknown_field", field=field, family=family)
+    if kind == "value_error":  # _cfg_entry: neither a positive width nor "M"
+        return field, bilingual("arch.cfg_entry", field=field, got=_got(err.get("input")))
+    # JSON values shown as JSON's types are told apart: '128' is a string, 128 a number
+    return field, validation_sentence(err, field, got=_got(err.get("input")))
 
 
 def parse_spec(data: Any) -> ArchitectureSpec:
@@ -181,13 +182,10 @@ def parse_spec(data: Any) -> ArchitectureSpec:
     try:
         return SPEC_ADAPTER.validate_python(data)
     except ValidationError as exc:
-        field, detail = _sentence(exc, family)
-        if field == "request":
-            detail = (
-                'The architecture must be a JSON object such as {"family": "vgg", '
-                '"cfg": [64, "M", 128, "M"]}; family is one of ' + ", ".join(FAMILIES) + "."
-            )
-        raise InvalidArchitectureError(detail, field=field) from None
+        field, texts = _sentence(exc, family)
+        if field == "request" or texts is None:
+            texts = bilingual("arch.not_object", families=", ".join(FAMILIES))
+        raise InvalidArchitectureError(texts, field=field) from None
 
 
 def normalised(spec: ArchitectureSpec) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from backend.errors import InvalidParameterError, ServerBusyError
 from backend.exports import worker
+from backend.i18n import bilingual
 from backend.serving.decode_budget import human_bytes
 
 log = logging.getLogger(__name__)
@@ -40,15 +41,19 @@ def check_export_size(model: str, params: int, num_classes: int | None, cap_byte
     size = estimated_onnx_bytes(params)
     if size <= limit:
         return
-    classes = f" with {num_classes:,} classes" if num_classes else ""
-    if limit == cap_bytes:
-        bound = f"the {human_bytes(limit)} an export may be"
-    else:
-        bound = "the 2 GB protobuf can write in one file"
+    named = (
+        bilingual("export.with_classes", model=model, classes=f"{num_classes:,}")
+        if num_classes
+        else model
+    )
     raise InvalidParameterError(
-        f"The ONNX file of {model}{classes} would be about {human_bytes(size)} (4 bytes for each "
-        f"of its {params:,} parameters), more than {bound}; choose fewer classes or a "
-        "smaller model.",
+        bilingual(
+            "export.too_big.cap" if limit == cap_bytes else "export.too_big.protobuf",
+            model=named,
+            size=human_bytes(size),
+            params=f"{params:,}",
+            limit=human_bytes(limit),
+        ),
         parameter="num_classes" if num_classes else "name",
         estimated_bytes=size,
         max_export_bytes=limit,
@@ -152,8 +157,7 @@ class ExportPool:
         except FutureTimeout:
             self._restart("took longer than the export time limit")
             raise ServerBusyError(
-                f"Exporting {job.filename} took longer than {self.timeout_s:g} s and was "
-                "stopped; try a smaller input size.",
+                bilingual("export.timeout", file=job.filename, seconds=f"{self.timeout_s:g}"),
                 retry_after_s=10,
                 workload="exports",
             ) from None
@@ -190,8 +194,7 @@ class ExportPool:
     def _out_of_memory(self, job: ExportJob) -> ServerBusyError:
         log.warning("export of %s ran out of the worker's memory", job.filename)
         return ServerBusyError(
-            f"Exporting {job.filename} needed more than the {human_bytes(self.memory_bytes)} "
-            "an export may use; try again later or with a smaller model.",
+            bilingual("export.memory", file=job.filename, limit=human_bytes(self.memory_bytes)),
             retry_after_s=10,
             workload="exports",
         )

@@ -44,7 +44,17 @@ TEXT: dict[str, str] = {
         "vanishing-gradient lesson."
     ),
     "gradients.init.default": "PyTorch's default initialisation, uniform Kaiming with a=√5",
-    "gradients.init.he": "He initialisation as He et al. used it, normal with std √(2/fan_in)",
+    "gradients.init.he": (
+        "He initialisation as He et al. used it: normal with std √(2/fan_in) for the "
+        "convolutions (kaiming_normal_, mode fan_in), the last linear layer at PyTorch's "
+        "default, BatchNorm at weight 1 and bias 0"
+    ),
+    "gradients.measured": (
+        "The ratio is the L2 norm of the first convolution's weight gradient, plain-{depth}'s "
+        "divided by ResNet-{depth}'s, for one draw: weights from seed {weight_seed}, one batch "
+        "of {batch} random {size}×{size} images with random labels from seed {batch_seed}. "
+        "Another seed gives another value."
+    ),
     "gradients.skip.running": (
         "One backward pass at initialisation with {init}, the same random batch for both, "
         "BatchNorm on its initial statistics (so it passes values through). Without skip "
@@ -56,7 +66,7 @@ TEXT: dict[str, str] = {
         "initialisation (compare init=default and init=he). With batch statistics, as in "
         "training (batchnorm=batch), the plain network's gradient does not vanish: He et "
         "al. (2015, §4.1) saw the same and blame the plain network's worse training on "
-        "optimisation difficulty (degradation), not on vanishing gradients."
+        "optimisation difficulty (degradation), not on vanishing gradients. {measured}"
     ),
     "gradients.skip.batch": (
         "With BatchNorm on batch statistics, as in training, and {init}, the plain "
@@ -65,7 +75,7 @@ TEXT: dict[str, str] = {
         "gradient does not vanish. He et al. (2015, §4.1) report the same for their plain "
         "networks and trace their worse training to optimisation difficulty "
         "(degradation), which the skip connections remove. With batchnorm=running the "
-        "normalisation is out of the way and the plain network's gradient shrinks."
+        "normalisation is out of the way and the plain network's gradient shrinks. {measured}"
     ),
     "gradients.activations": (
         "{depth} convolutions with the same weights (Kaiming normal), only the activation "
@@ -77,6 +87,28 @@ TEXT: dict[str, str] = {
         "1 wherever it is active, so with weights scaled for it (Kaiming) the gradient "
         "keeps its size — one reason ReLU replaced sigmoid and tanh."
     ),
+    "model.alexnet_torchvision": (
+        "The AlexNet whose ImageNet weights torchvision publishes: Krizhevsky's 2014 one-GPU "
+        "variant with 64-192-384-256-256 channels instead of the seed's 96-256-384-384-256, "
+        "and an adaptive average pool to 6×6 before the classifier, so it takes any input of "
+        "at least 63 px (the seed's AlexNet only 223–254 px). 61,100,840 parameters against "
+        "the seed's 62,378,344: nearly all of them are still in the fully connected layers."
+    ),
+    "model.resnet18_imagenet": (
+        "ResNet-18 as the paper built it for ImageNet, the network torchvision publishes "
+        "weights for: the same residual BasicBlocks as the seed's CIFAR-10 ResNet-18, but a "
+        "7×7 stride-2 stem convolution and a 3×3 stride-2 max-pool shrink 224 px to 56 before"
+        " layer1 (the CIFAR stem, a 3×3 convolution without pooling, keeps 32 px), and the "
+        "head has 1000 classes: 11,689,512 parameters against 11,173,962."
+    ),
+    "gradients.underflow": "0 (below float32's range)",
+    # Why a network cannot run at a size (analysis/shapes.py); {where} is "layer (Type)"
+    "shape.features": "{where} expects {need} features but got {have}",
+    "shape.kernel": "{where} needs at least {kernel} after padding but got {size}",
+    "shape.pool": "{where} with a {window} window cannot pool a {size} map",
+    "shape.forward": "{model}.forward fails: {error}",
+    "shape.forward_after": "{model}.forward fails after {last}: {error}",
+    "shape.fails": "{where} fails: {error}",
     # Why a line of the notes' code differs from the seed (backend/source/notes.py).
     "notes.correction.ocr_space": ("OCR read the underscore of kernel_size as a space."),
     "notes.correction.indentation": (

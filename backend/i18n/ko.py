@@ -44,7 +44,18 @@ TEXT: dict[str, str] = {
         "Gradient) 비교용입니다."
     ),
     "gradients.init.default": "PyTorch 기본 초기화, a=√5인 uniform Kaiming",
-    "gradients.init.he": "He et al.이 쓴 He 초기화, 표준편차 √(2/fan_in)인 정규분포",
+    "gradients.init.he": (
+        "He et al.이 쓴 He 초기화: 합성곱은 표준편차 √(2/fan_in)인 정규분포"
+        "(kaiming_normal_, mode fan_in), 마지막 선형 층은 PyTorch 기본값, BatchNorm은 "
+        "가중치 1과 편향 0"
+    ),
+    "gradients.measured": (
+        "비율은 첫 합성곱 층 가중치 기울기의 L2 노름에서 plain-{depth}의 값을 "
+        "ResNet-{depth}의 값으로 나눈 것이며, 한 번 뽑은 결과입니다: 가중치는 시드 "
+        "{weight_seed}, 배치는 시드 "
+        "{batch_seed}에서 만든 무작위 {size}×{size} 이미지 {batch}장과 무작위 레이블입니다. "
+        "시드가 다르면 값도 다릅니다."
+    ),
     "gradients.skip.running": (
         "초기화 직후 같은 무작위 배치로 역전파를 한 번 한 결과입니다(초기화 방식: {init}). 여기서 "
         "BatchNorm은 초기 통계를 써서 값을 그대로 통과시킵니다. skip connection이 없으면 첫 "
@@ -55,7 +66,7 @@ TEXT: dict[str, str] = {
         "(init=default와 init=he를 비교해 보세요). 학습 때처럼 배치 통계를 쓰면"
         "(batchnorm=batch) plain 네트워크의 기울기는 소실되지 않습니다. He et al.(2015, "
         "§4.1)도 같은 결과를 보고, plain 네트워크가 잘 학습되지 않는 이유를 기울기 소실이 "
-        "아니라 최적화의 어려움(degradation)으로 설명했습니다."
+        "아니라 최적화의 어려움(degradation)으로 설명했습니다. {measured}"
     ),
     "gradients.skip.batch": (
         "학습 때처럼 BatchNorm이 배치 통계를 쓰면(초기화 방식: {init}) plain 네트워크의 첫 층 "
@@ -63,7 +74,7 @@ TEXT: dict[str, str] = {
         "BatchNorm이 층마다 크기를 다시 맞추므로 초기에는 기울기가 소실되지 않습니다. He et "
         "al.(2015, §4.1)도 같은 결과를 보고, plain 네트워크가 잘 학습되지 않는 이유를 최적화의 "
         "어려움(degradation)으로 설명했고 skip connection이 이를 해결합니다. "
-        "batchnorm=running으로 정규화를 빼면 plain 네트워크의 기울기가 줄어듭니다."
+        "batchnorm=running으로 정규화를 빼면 plain 네트워크의 기울기가 줄어듭니다. {measured}"
     ),
     "gradients.activations": (
         "같은 가중치의 합성곱 {depth}개에서 활성화 함수만 다릅니다(가중치는 Kaiming 정규분포). "
@@ -74,6 +85,32 @@ TEXT: dict[str, str] = {
         "미분값이 1이라 그에 맞춘 가중치(Kaiming 초기화)와 함께 기울기 크기가 유지됩니다. "
         "ReLU가 sigmoid와 tanh를 대신하게 된 이유 중 하나입니다."
     ),
+    "model.alexnet_torchvision": (
+        "torchvision이 ImageNet 가중치를 공개한 AlexNet입니다. "
+        "Krizhevsky의 2014년 단일 GPU 버전으로, 채널이 강의 노트의 "
+        "96-256-384-384-256 대신 64-192-384-256-256이고, "
+        "분류기 앞에 6×6 적응형 평균 풀링(AdaptiveAvgPool2d)이 있어 "
+        "63 px 이상의 어떤 입력도 받습니다(강의 노트의 AlexNet은 "
+        "223–254 px만). 파라미터 61,100,840개(강의 노트 "
+        "62,378,344개)이고, 여전히 거의 전부가 완전연결층에 있습니다."
+    ),
+    "model.resnet18_imagenet": (
+        "논문이 ImageNet용으로 만든 ResNet-18로, torchvision이 "
+        "가중치를 공개한 네트워크입니다. 강의 노트의 CIFAR-10 ResNet-18과"
+        " 같은 BasicBlock 잔차 블록이지만, 7×7 stride 2 합성곱과 "
+        "3×3 stride 2 max-pool로 된 stem이 layer1 전에 224"
+        " px를 56으로 줄이고(CIFAR stem은 풀링 없는 3×3 합성곱으로 32"
+        " px 유지), 출력이 1000 클래스입니다. 파라미터는 "
+        "11,689,512개입니다(CIFAR 버전 11,173,962개)."
+    ),
+    "gradients.underflow": "0(float32 범위 아래)",
+    # 네트워크가 이 크기로 실행되지 않는 이유(analysis/shapes.py). {where}는 "층 (종류)"
+    "shape.features": "{where}: 특징 {need}개를 기대하지만 {have}개를 받았습니다",
+    "shape.kernel": "{where}: 패딩 후 최소 크기 {kernel}, 받은 크기 {size}",
+    "shape.pool": "{where}: {window} 창으로는 {size} 맵을 풀링할 수 없습니다",
+    "shape.forward": "{model}.forward 실행이 실패합니다: {error}",
+    "shape.forward_after": "{model}.forward 실행이 {last} 다음에서 실패합니다: {error}",
+    "shape.fails": "{where} 실패: {error}",
     # Why a line of the notes' code differs from the seed (backend/source/notes.py).
     "notes.correction.ocr_space": ("OCR이 kernel_size의 밑줄(_)을 공백으로 읽었습니다."),
     "notes.correction.indentation": (

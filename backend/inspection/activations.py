@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from torch import Tensor
 
 from backend.errors import InvalidParameterError
+from backend.i18n import bilingual
 from backend.inspection.layer_capture import Capture, LayerChoice, find_layer, private_instance
 from backend.serving.images import ImageLimits, to_data_url
 from backend.serving.inference import model_input
@@ -87,16 +88,20 @@ def plan_feature_maps(
     choice = find_layer(spec, layer, call)
     if max_channels < 1:
         raise InvalidParameterError(
-            f"max_channels must be at least 1; got {max_channels}.", field="max_channels"
+            bilingual("inspect.max_channels", value=max_channels), field="max_channels"
         )
     shape = choice.entry.output_shape  # the input is always the model's default size
     if fmt in ("grid", "both") and len(shape) == 4:
         count = min(max_channels, shape[1]) * shape[2] * shape[3]
         if count > MAX_GRID_VALUES:
             raise InvalidParameterError(
-                f"{min(max_channels, shape[1])} maps of {shape[2]}×{shape[3]} are {count:,} "
-                f"numbers, more than the {MAX_GRID_VALUES:,} sent as a grid; ask for fewer "
-                "max_channels or format=png.",
+                bilingual(
+                    "inspect.grid_too_big",
+                    maps=min(max_channels, shape[1]),
+                    side=f"{shape[2]}×{shape[3]}",
+                    count=f"{count:,}",
+                    max=f"{MAX_GRID_VALUES:,}",
+                ),
                 field="max_channels",
             )
     return MapRequest(spec, choice, max_channels, fmt, shared_scale)

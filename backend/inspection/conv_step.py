@@ -20,6 +20,7 @@ from torch import Tensor, nn
 
 from backend.analysis.receptive_field import model_fields
 from backend.errors import InvalidParameterError
+from backend.i18n import bilingual
 from backend.inspection.activations import _grey_png
 from backend.inspection.layer_capture import LayerChoice, find_layer, private_instance
 from backend.serving.images import ImageLimits, to_data_url
@@ -109,8 +110,9 @@ def check_step(
     if choice.entry.type not in STEP_TYPES:
         names = step_layers(spec)
         raise InvalidParameterError(
-            f"{layer} is a {choice.entry.type}; the step-by-step view works on Conv2d and "
-            f"MaxPool2d layers: {', '.join(names)}.",
+            bilingual(
+                "inspect.step_layer", layer=layer, type=choice.entry.type, names=", ".join(names)
+            ),
             field="layer",
             valid=names,
         )
@@ -118,22 +120,27 @@ def check_step(
     channel = 0 if channel is None else channel
     row = height // 2 if row is None else row
     col = width // 2 if col is None else col
-    for field, value, size in (("channel", channel, channels), ("row", row, height)):
+    shape = f"{channels}×{height}×{width}"
+    for field, value, size in (
+        ("channel", channel, channels),
+        ("row", row, height),
+        ("col", col, width),
+    ):
         if not 0 <= value < size:
             raise InvalidParameterError(
-                f"{field} must be between 0 and {size - 1} for {layer} "
-                f"(output {channels}×{height}×{width}); got {value}.",
+                bilingual(
+                    "inspect.step_position",
+                    field=field,
+                    last=size - 1,
+                    layer=layer,
+                    shape=shape,
+                    value=value,
+                ),
                 field=field,
             )
-    if not 0 <= col < width:
-        raise InvalidParameterError(
-            f"col must be between 0 and {width - 1} for {layer} "
-            f"(output {channels}×{height}×{width}); got {col}.",
-            field="col",
-        )
     if not 1 <= max_inputs <= MAX_INPUTS:
         raise InvalidParameterError(
-            f"max_inputs must be between 1 and {MAX_INPUTS}; got {max_inputs}.",
+            bilingual("inspect.max_inputs", max=MAX_INPUTS, value=max_inputs),
             field="max_inputs",
         )
     return StepRequest(spec, choice, channel, row, col, max_inputs)

@@ -27,6 +27,7 @@ from PIL import Image
 from pydantic import BaseModel
 
 from backend.errors import InvalidParameterError
+from backend.i18n import bilingual
 from backend.inspection.layer_capture import (
     Capture,
     LayerChoice,
@@ -83,8 +84,12 @@ def check_class_index(spec: ModelSpec, class_index: int | None) -> None:
     num_classes = spec.num_classes or 0
     if class_index is not None and not 0 <= class_index < num_classes:
         raise InvalidParameterError(
-            f"class_index must be between 0 and {num_classes - 1} for {spec.name}; "
-            f"got {class_index}.",
+            bilingual(
+                "inspect.class_index",
+                last=num_classes - 1,
+                model=spec.name,
+                class_index=class_index,
+            ),
             field="class_index",
         )
 
@@ -116,9 +121,13 @@ def plan_grad_cam(
     qualifying = spatial_layers(spec)
     if choice.name not in qualifying:
         raise InvalidParameterError(
-            f"Grad-CAM needs a layer whose output is a feature map; {choice.name} "
-            f"({choice.entry.type}) outputs {list(choice.entry.output_shape)}. Layers that "
-            f"qualify: {', '.join(qualifying)}.",
+            bilingual(
+                "inspect.gradcam_layer",
+                layer=choice.name,
+                type=choice.entry.type,
+                shape=list(choice.entry.output_shape),
+                names=", ".join(qualifying),
+            ),
             field="layer",
             valid=qualifying,
         )

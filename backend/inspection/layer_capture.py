@@ -16,6 +16,7 @@ from torch import Tensor, nn
 
 from backend.analysis.receptive_field import LayerField, model_fields
 from backend.errors import InvalidParameterError
+from backend.i18n import bilingual
 from backend.serving.runtime import LoadedModel
 from backend.zoo import ModelSpec
 
@@ -42,14 +43,17 @@ def find_layer(spec: ModelSpec, layer: str, call: int) -> LayerChoice:
     if not matches:
         names = list(dict.fromkeys(e.name for e in entries))
         raise InvalidParameterError(
-            f"{spec.name} has no layer {layer!r}; layers: {', '.join(names)}.",
+            bilingual(
+                "inspect.no_layer", model=spec.name, layer=repr(layer), names=", ".join(names)
+            ),
             field="layer",
             valid=names,
         )
     if not 1 <= call <= len(matches):
         raise InvalidParameterError(
-            f"{layer} runs {len(matches)} time(s) in {spec.name}'s forward; call must be "
-            f"between 1 and {len(matches)}; got {call}.",
+            bilingual(
+                "inspect.call_range", layer=layer, runs=len(matches), model=spec.name, call=call
+            ),
             field="call",
         )
     return LayerChoice(layer, call, len(matches), matches[call - 1])

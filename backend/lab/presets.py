@@ -8,6 +8,7 @@ from pathlib import Path
 from backend.architectures.naming import readable_name
 from backend.architectures.specs import SPEC_ADAPTER
 from backend.errors import ExplorerError
+from backend.i18n import bilingual
 from backend.lab.datasets import check_available
 from backend.lab.settings import RunSettings
 from backend.zoo import get_spec
@@ -92,108 +93,52 @@ def degradation_models(in_channels: int, input_size: int) -> tuple[tuple[str, st
 PRESETS: dict[str, Preset] = {
     "sigmoid-vs-relu": Preset(
         "sigmoid-vs-relu",
-        {
-            "en": "Sigmoid vs ReLU: the same 8-layer stack trained on MNIST",
-            "ko": "시그모이드 vs ReLU: 같은 8층 합성곱을 MNIST로 학습",
-        },
+        bilingual("lab.preset.sigmoid-vs-relu.title"),
         (
             ("sigmoid", RunSettings(model="stack8-sigmoid", **_ACTIVATION)),
             ("ReLU", RunSettings(model="stack8-relu", **_ACTIVATION)),
         ),
-        {
-            "en": "Measured here (CPU, 1 thread, seed 0, 3 epochs of the 4,000 mnist-5k digits, "
-            "Adam 1e-3): with ReLU the training loss fell 2.305 → 2.014 → 1.237 and held-out "
-            "accuracy rose 10.1 % → 45.2 % → 75.1 %; with sigmoid the loss stayed at 2.313 → "
-            "2.305 → 2.304 (ln 10 = 2.303 is guessing) and accuracy at 10.0 %, chance, in all "
-            "three epochs. Eight sigmoids shrink the gradient reaching the first layers so much "
-            "that they barely move. With plain SGD (momentum 0.9, lr 0.05) neither network "
-            "left chance in 3 epochs at this scale.",
-            "ko": "여기서 측정(CPU 1스레드, 시드 0, mnist-5k 4,000장으로 3에폭, Adam 1e-3): "
-            "ReLU는 학습 손실이 2.305 → 2.014 → 1.237로 줄고 검증 정확도가 10.1 % → 45.2 % → "
-            "75.1 %로 올랐습니다. 시그모이드는 손실이 2.313 → 2.305 → 2.304(ln 10 = 2.303은 "
-            "찍기 수준)에 머물고 정확도는 세 에폭 모두 10.0 %(우연 수준)였습니다. 시그모이드 "
-            "8개를 지나며 첫 층에 닿는 기울기가 너무 작아져 거의 학습되지 않습니다. 일반 "
-            "SGD(모멘텀 0.9, lr 0.05)로는 이 규모에서 3에폭 안에 두 네트워크 모두 우연 수준을 "
-            "벗어나지 못했습니다.",
-        },
+        bilingual("lab.preset.sigmoid-vs-relu.lesson"),
     ),
     "degradation": Preset(
         "degradation",
-        {
-            "en": "Degradation: plain-20 vs plain-56, ResNet-20 vs ResNet-56 on MNIST (2 epochs)",
-            "ko": "성능 저하(degradation): plain-20 vs plain-56, ResNet-20 vs ResNet-56 "
-            "(MNIST, 2에폭)",
-        },
+        bilingual("lab.preset.degradation.title"),
         tuple(
             (label, RunSettings(model=name, **_DEGRADATION_MNIST))
             for label, name in degradation_models(in_channels=1, input_size=28)
         ),
-        {
-            "en": "Measured here (CPU, 1 thread, seed 0, 2 epochs of the 4,000 mnist-5k digits, "
-            "batch 64, SGD momentum 0.9, peak lr 0.1 one-cycle, weight decay 1e-4), final "
-            "training loss / training accuracy / validation accuracy: plain-20 0.246 / 92.7 % / "
-            "96.4 %; plain-56 2.284 / 11.7 % / 11.9 %, still near chance (ln 10 = 2.303); "
-            "ResNet-20 0.209 / 93.6 % / 96.3 %; ResNet-56 0.299 / 91.4 % / 94.9 %. The deeper "
-            "plain network trains worse on its own training data; with skip connections the "
-            "56-layer network trains almost as well as the 20-layer one (a little behind it at "
-            "this budget; He et al. (2015, Fig. 6) see ResNet-56 end below ResNet-20 on "
-            "CIFAR-10 after 64k iterations of batch 128, about 164 epochs). At a constant lr "
-            "0.1 (no warm-up) ResNet-56 did not train either: 2.026 / 21.1 % / 10.0 %, against "
-            "ResNet-20's 0.204 / 93.7 % / 95.2 % (plain-20 0.401 / 87.5 % / 91.5 %, plain-56 "
-            "2.284 / 11.8 % / 12.5 %).",
-            "ko": "여기서 측정(CPU 1스레드, 시드 0, mnist-5k 4,000장으로 2에폭, 배치 64, SGD "
-            "모멘텀 0.9, 최대 lr 0.1 one-cycle, weight decay 1e-4). 마지막 학습 손실 / 학습 "
-            "정확도 / 검증 정확도: plain-20 0.246 / 92.7 % / 96.4 %, plain-56 2.284 / 11.7 % / "
-            "11.9 %(여전히 우연 수준 근처, ln 10 = 2.303), ResNet-20 0.209 / 93.6 % / 96.3 %, "
-            "ResNet-56 0.299 / 91.4 % / 94.9 %. 더 깊은 plain 네트워크는 자기 학습 데이터에서도 "
-            "더 나쁘게 학습됩니다. skip connection이 있으면 56층 네트워크도 20층과 거의 비슷하게 "
-            "학습됩니다(이 예산에서는 조금 뒤처집니다. He 외(2015, 그림 6)는 CIFAR-10에서 배치 "
-            "128로 64k 반복, 약 164에폭 뒤 ResNet-56이 ResNet-20보다 낮은 오차로 끝남을 "
-            "보였습니다). lr 0.1 고정(warm-up 없음)으로는 ResNet-56도 학습되지 않았습니다: "
-            "2.026 / 21.1 % / 10.0 %, ResNet-20은 0.204 / 93.7 % / 95.2 %(plain-20 0.401 / "
-            "87.5 % / 91.5 %, plain-56 2.284 / 11.8 % / 12.5 %).",
-        },
+        bilingual("lab.preset.degradation.lesson"),
     ),
     "degradation-cifar10": Preset(
         "degradation-cifar10",
-        {
-            "en": "Degradation on CIFAR-10: plain-20 vs plain-56, ResNet-20 vs ResNet-56",
-            "ko": "CIFAR-10 성능 저하(degradation): plain-20 vs plain-56, ResNet-20 vs ResNet-56",
-        },
+        bilingual("lab.preset.degradation-cifar10.title"),
         tuple(
             (label, RunSettings(model=name, **_DEGRADATION_CIFAR))
             for label, name in degradation_models(in_channels=3, input_size=32)
         ),
-        {
-            "en": "He et al. (2015, Fig. 6) report that on CIFAR-10 plain-56 ends with a higher "
-            "training error than plain-20, while ResNet-56 ends lower than ResNet-20, after "
-            "64k iterations of batch 128 (about 164 epochs). Not measured here: this server has "
-            "no CIFAR-10 in its data folder, and plain-20 averaged 42 to 397 images/s on MNIST "
-            "here (1 CPU thread, a shared machine's varying load): 30 epochs of 50,000 images "
-            "would take 1 to 10 hours for plain-20 alone.",
-            "ko": "He 외(2015, 그림 6)는 CIFAR-10에서 배치 128로 64k 반복(약 164에폭) 학습한 뒤 "
-            "plain-56의 학습 오차가 plain-20보다 높고, ResNet-56은 ResNet-20보다 낮다고 "
-            "보고합니다. 여기서는 측정하지 못했습니다: 이 서버의 데이터 폴더에는 CIFAR-10이 "
-            "없고, 여기서 MNIST로 측정한 plain-20의 평균 속도(CPU 1스레드, 공유 머신의 "
-            "부하에 따라 초당 42~397장)라면 50,000장으로 30에폭을 학습하는 데 plain-20 하나만 "
-            "1~10시간이 걸립니다.",
-        },
+        bilingual("lab.preset.degradation-cifar10.lesson"),
     ),
 }
 
 
-def missing(preset: Preset, data_dir: Path) -> list[str]:
-    """Sentences saying what this machine lacks for the preset (empty: it can run)."""
-    problems: list[str] = []
+def missing_texts(preset: Preset, data_dir: Path) -> list[dict[str, str]]:
+    """Sentences, in each language, saying what this machine lacks for the preset (empty: it
+    can run)."""
+    problems: list[dict[str, str]] = []
     for _, settings in preset.runs:
         try:
             get_spec(settings.model)
         except ExplorerError:
-            problems.append(f"the model {settings.model!r} is not defined")
+            problems.append(bilingual("lab.model_undefined", model=repr(settings.model)))
     datasets = {s.dataset for _, s in preset.runs}
     for dataset in sorted(datasets):
         try:
             check_available(dataset, data_dir)
         except ExplorerError as exc:
-            problems.append(exc.detail)
+            problems.append(exc.texts)
     return problems
+
+
+def missing(preset: Preset, data_dir: Path) -> list[str]:
+    """missing_texts in English (the API's `missing` list)."""
+    return [p["en"] for p in missing_texts(preset, data_dir)]

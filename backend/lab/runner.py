@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Literal, Protocol
 
 from backend.errors import TrainingBusyError
+from backend.i18n import bilingual
 from backend.lab.settings import TERMINAL
 from backend.lab.store import RunStore
 from backend.lab.worker import Job, run_to_end
@@ -95,9 +96,12 @@ class LocalRunner:
 
     def refusal(self) -> TrainingBusyError:
         return TrainingBusyError(
-            f"The training queue is full: {len(self._running)} run(s) training and "
-            f"{len(self._waiting)} waiting (TRAINING_QUEUE_LIMIT={self.queue_limit}); "
-            "try again when one has finished, or cancel one.",
+            bilingual(
+                "lab.queue_full",
+                running=len(self._running),
+                waiting=len(self._waiting),
+                limit=self.queue_limit,
+            ),
             retry_after_s=self.retry_after_s(),
         )
 

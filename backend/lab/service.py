@@ -13,8 +13,9 @@ from backend.errors import (
     RunStateError,
     UnknownExperimentError,
 )
+from backend.i18n import LANGUAGES, bilingual
 from backend.lab.datasets import LAB_DATASETS, LabDataset, check_available
-from backend.lab.presets import PRESETS, Preset, missing
+from backend.lab.presets import PRESETS, Preset, missing_texts
 from backend.lab.runner import LocalRunner, Runner
 from backend.lab.settings import TERMINAL, RunSettings
 from backend.lab.store import RUN_PREFIX, RunRecord, RunStore
@@ -31,31 +32,37 @@ def check_settings(run: RunSettings, caps: Settings) -> RunSettings:
     """Refuses settings outside the caps with a sentence; fills the data-size defaults."""
     spec = get_spec(run.model)  # 404 with the known names
     if not spec.is_classifier:
-        raise NotAClassifierError(
-            f"{run.model} is a building block with no classes; train a classifier."
-        )
+        raise NotAClassifierError(bilingual("lab.not_classifier", model=run.model))
     dataset = LAB_DATASETS[run.dataset]
     _check_fit(spec, dataset)
     if run.epochs > caps.training_max_epochs:
         raise InvalidParameterError(
-            f"epochs {run.epochs} is over the limit of {caps.training_max_epochs} "
-            "(TRAINING_MAX_EPOCHS).",
+            bilingual("lab.epochs", value=run.epochs, limit=caps.training_max_epochs),
             field="epochs",
             limit=caps.training_max_epochs,
         )
     train_cap = min(dataset.train_size, caps.training_max_images)
     if run.train_images is not None and run.train_images > train_cap:
         raise InvalidParameterError(
-            f"train_images {run.train_images} is more than the {train_cap} this server "
-            f"trains on from {run.dataset} ({dataset.train_size} there, "
-            f"TRAINING_MAX_IMAGES={caps.training_max_images}).",
+            bilingual(
+                "lab.train_images",
+                value=run.train_images,
+                limit=train_cap,
+                dataset=run.dataset,
+                size=dataset.train_size,
+                cap=caps.training_max_images,
+            ),
             field="train_images",
             limit=train_cap,
         )
     if run.validation_images is not None and run.validation_images > dataset.heldout_size:
         raise InvalidParameterError(
-            f"validation_images {run.validation_images} is more than the "
-            f"{dataset.heldout_size} held-out images of {run.dataset}.",
+            bilingual(
+                "lab.validation_images",
+                value=run.validation_images,
+                limit=dataset.heldout_size,
+                dataset=run.dataset,
+            ),
             field="validation_images",
             limit=dataset.heldout_size,
         )
@@ -73,11 +80,19 @@ def _check_fit(spec: ModelSpec, dataset: LabDataset) -> None:
     fits = [s.name for s in all_specs() if s.is_classifier and s.default_input_shape == want]
     channels, height, width = want
     raise InvalidParameterError(
-        f"{spec.name} takes {_shape(have)} images but {dataset.key} has {_shape(want)} "
-        f"({'grey' if channels == 1 else 'colour'}). A custom spec in the architecture "
-        f"editor with in_channels: {channels} and a {height}×{width} input "
-        f"({dataset.zoo.num_classes} classes) would fit"
-        + (f", as do {', '.join(fits)}." if fits else "."),
+        bilingual(
+            "lab.fit_and" if fits else "lab.fit",
+            model=spec.name,
+            have=_shape(have),
+            dataset=dataset.key,
+            want=_shape(want),
+            kind=bilingual("lab.grey" if channels == 1 else "lab.colour"),
+            channels=channels,
+            height=height,
+            width=width,
+            classes=dataset.zoo.num_classes,
+            fits=", ".join(fits),
+        ),
         field="model",
         input_shape=list(want),
         models_that_fit=fits,
@@ -121,9 +136,9 @@ class Lab:
     def _room_for(self, runs: int) -> None:
         if self.store.count() + runs > self.settings.training_max_runs:
             raise RunStateError(
-                f"{self.store.count()} runs are kept (TRAINING_MAX_RUNS="
-                f"{self.settings.training_max_runs}); delete finished ones first "
-                "(DELETE /training/runs/{id}).",
+                bilingual(
+                    "lab.max_runs", count=self.store.count(), limit=self.settings.training_max_runs
+                )
             )
         if not self.runner.has_room(runs):
             raise self.runner.refusal()
@@ -138,12 +153,12 @@ class Lab:
 
     def start_preset(self, name: str) -> tuple[str, list[RunRecord]]:
         preset = self.preset(name)
-        problems = missing(preset, self.settings.data_dir)
+        problems = missing_texts(preset, self.settings.data_dir)
         if problems:
+            joined = {lang: "; ".join(p[lang].rstrip(".") for p in problems) for lang in LANGUAGES}
             raise RunStateError(
-                f"The {name} experiment cannot run on this server: "
-                f"{'; '.join(p.rstrip('.') for p in problems)}.",
-                missing=problems,
+                bilingual("lab.preset_unavailable", name=name, problems=joined),
+                missing=[p["en"] for p in problems],
             )
         checked = [(label, self.check(s)) for label, s in preset.runs]
         group = secrets.token_hex(3)
@@ -160,7 +175,7 @@ class Lab:
         preset = PRESETS.get(name)
         if preset is None:
             raise UnknownExperimentError(
-                f"Unknown experiment {name!r}; available: {', '.join(PRESETS)}.",
+                bilingual("lab.unknown_preset", name=repr(name), names=", ".join(PRESETS)),
                 available=list(PRESETS),
             )
         return preset
@@ -199,17 +214,18 @@ class Lab:
         spec = replace(
             base,
             name=name,
-            title=f"{base.title} · run {record.id}",
+            title=bilingual("lab.run.title", title=base.title, run=record.id)["en"],
             dataset=dataset.zoo,
             input_shape=None,
-            description={
-                "en": f"{base.title} trained in the lab for {record.settings.epochs} epoch(s) "
-                f"on {record.settings.dataset} (seed {record.settings.seed}): "
-                f"{accuracy} of {record.validation_images} held-out images right.",
-                "ko": f"학습 실험실에서 {record.settings.dataset}로 {record.settings.epochs}에폭 "
-                f"학습한 {base.title} (시드 {record.settings.seed}): 검증 이미지 "
-                f"{record.validation_images}장 중 {accuracy} 정답.",
-            },
+            description=bilingual(
+                "lab.run.description",
+                title=base.title,
+                epochs=record.settings.epochs,
+                dataset=record.settings.dataset,
+                seed=record.settings.seed,
+                accuracy=accuracy,
+                images=record.validation_images,
+            ),
         )
         self._specs[record.id] = spec
         return spec

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from backend.errors import RunNotFoundError
+from backend.i18n import bilingual
 from backend.lab.settings import TERMINAL, RunSettings, RunStatus
 from backend.lab.worker import CHECKPOINT
 
@@ -300,7 +301,7 @@ class RunStore:
         record = self._runs.get(run_id)
         if record is None:
             raise RunNotFoundError(
-                f"No training run {run_id!r}; GET /training/runs lists the runs there are.",
+                bilingual("lab.run_not_found", run=repr(run_id)),
                 run=run_id,
             )
         return record

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from backend.errors import ServerBusyError
+from backend.i18n import bilingual
 
 # Bytes per pixel of Pillow's own storage, by mode ("RGB" and friends are stored in 4 bytes).
 _STORAGE_BPP = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
@@ -124,9 +125,12 @@ class DecodeBudget:
             )
             if not fits:
                 raise ServerBusyError(
-                    f"Other images being decoded hold {human_bytes(self._used)} of the "
-                    f"{human_bytes(self.total_bytes)} set aside for decoding and this one "
-                    f"needs {human_bytes(nbytes)}; retry in a moment or send a smaller image.",
+                    bilingual(
+                        "image.decode_busy",
+                        used=human_bytes(self._used),
+                        total=human_bytes(self.total_bytes),
+                        needed=human_bytes(nbytes),
+                    ),
                     retry_after_s=1,
                     workload="decode",
                 )

@@ -19,6 +19,7 @@ from typing import NoReturn
 from PIL import Image, UnidentifiedImageError
 
 from backend.errors import ImageTooLargeError, UndecodableImageError, UnsupportedFormatError
+from backend.i18n import bilingual
 from backend.serving.decode_budget import (
     DecodeBudget,
     DecodeEstimate,
@@ -36,8 +37,8 @@ ALLOWED_FORMATS: dict[str, str] = {
     "WEBP": "WebP",
     "BMP": "BMP",
 }
-ACCEPTED = "PNG, JPEG, GIF (first frame), WebP or BMP"
-ACCEPTED_KO = "PNG, JPEG, GIF(첫 프레임), WebP, BMP"
+ACCEPTED_TEXTS = bilingual("image.accepted")  # "PNG, JPEG, GIF (first frame), WebP or BMP"
+ACCEPTED = ACCEPTED_TEXTS["en"]
 
 # Known formats we refuse (415) as opposed to bytes that are no image at all (422).
 _REFUSED_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
@@ -99,20 +100,10 @@ def sniff_format(data: bytes) -> str:
     refused = _refused_format(data)
     if refused:
         raise UnsupportedFormatError(
-            {
-                "en": f"{refused} files are not accepted; send a {ACCEPTED} image.",
-                "ko": f"{refused} 파일은 받지 않습니다. {ACCEPTED_KO} 이미지를 보내 주세요.",
-            },
+            bilingual("image.refused_format", format=refused, accepted=ACCEPTED_TEXTS),
             format=refused,
         )
-    raise UndecodableImageError(
-        {
-            "en": f"The upload is not an image in a known format (its first bytes match no "
-            f"{ACCEPTED} signature); send one of those.",
-            "ko": f"올린 파일은 아는 형식의 이미지가 아닙니다(첫 바이트가 {ACCEPTED_KO} 어느 "
-            "형식과도 맞지 않습니다). 이 형식 중 하나를 보내 주세요.",
-        }
-    )
+    raise UndecodableImageError(bilingual("image.unknown_format", accepted=ACCEPTED_TEXTS))
 
 
 def _refused_format(data: bytes) -> str | None:
@@ -189,16 +180,23 @@ def _check_dimensions(width: int, height: int, fmt: str, limits: ImageLimits) ->
     name = ALLOWED_FORMATS[fmt]
     if width == 0 or height == 0:
         raise UndecodableImageError(
-            f"The {name} declares a zero-size image ({width}×{height} px); send an image with "
-            f"at least one pixel ({ACCEPTED}).",
+            bilingual(
+                "image.zero_size", format=name, width=width, height=height, accepted=ACCEPTED_TEXTS
+            ),
             width=width,
             height=height,
         )
     if width * height > limits.max_pixels:
         raise ImageTooLargeError(
-            f"The {name} declares {width}×{height} px ({width * height / 1e6:.1f} megapixels), "
-            f"more than the {limits.max_pixels / 1e6:.1f} megapixels accepted; send a smaller "
-            f"{ACCEPTED} image.",
+            bilingual(
+                "image.too_many_pixels",
+                format=name,
+                width=width,
+                height=height,
+                megapixels=f"{width * height / 1e6:.1f}",
+                max_megapixels=f"{limits.max_pixels / 1e6:.1f}",
+                accepted=ACCEPTED_TEXTS,
+            ),
             width=width,
             height=height,
             max_pixels=limits.max_pixels,
@@ -218,16 +216,15 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
     reserved from `limits.budget` for the duration (503 when other decodes hold it).
     """
     if not data:
-        raise UndecodableImageError(
-            {
-                "en": f"The upload is empty; send a {ACCEPTED} image.",
-                "ko": f"올린 파일이 비어 있습니다. {ACCEPTED_KO} 이미지를 보내 주세요.",
-            }
-        )
+        raise UndecodableImageError(bilingual("image.empty", accepted=ACCEPTED_TEXTS))
     if len(data) > limits.max_bytes:
         raise ImageTooLargeError(
-            f"The file is {_human_bytes(len(data))}, more than the {limits.describe_bytes()} "
-            f"accepted; send a smaller {ACCEPTED} image.",
+            bilingual(
+                "image.too_many_bytes",
+                size=_human_bytes(len(data)),
+                limit=limits.describe_bytes(),
+                accepted=ACCEPTED_TEXTS,
+            ),
             max_bytes=limits.max_bytes,
         )
     fmt = sniff_format(data)
@@ -239,17 +236,12 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
         image = Image.open(io.BytesIO(data), formats=[fmt])
     except Image.DecompressionBombError as exc:  # only reachable where we could not peek
         raise ImageTooLargeError(
-            f"The {name} declares too many pixels ({exc}); send a smaller {ACCEPTED} image.",
+            bilingual("image.bomb", format=name, reason=exc, accepted=ACCEPTED_TEXTS),
             max_pixels=limits.max_pixels,
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
         raise UndecodableImageError(
-            {
-                "en": f"The file starts like a {name} but its header is corrupt; send a "
-                f"complete {ACCEPTED} image.",
-                "ko": f"{name} 파일처럼 시작하지만 헤더가 손상되었습니다. 온전한 {ACCEPTED_KO} "
-                "이미지를 보내 주세요.",
-            },
+            bilingual("image.header_corrupt", format=name, accepted=ACCEPTED_TEXTS),
             format=name,
         ) from None
     _check_dimensions(*image.size, fmt, limits)
@@ -272,18 +264,13 @@ def decode_image(data: bytes, limits: ImageLimits, draft_size: int | None = None
             return to_rgb_or_l(image)
         except Image.DecompressionBombError:
             raise ImageTooLargeError(
-                f"The {name} has too many pixels; send a smaller {ACCEPTED} image.",
+                bilingual("image.bomb_decoding", format=name, accepted=ACCEPTED_TEXTS),
                 max_pixels=limits.max_pixels,
             ) from None
         except (OSError, SyntaxError, ValueError, struct.error, EOFError, MemoryError):
             # "image file is truncated", broken compressed streams, bad palettes...
             raise UndecodableImageError(
-                {
-                    "en": f"The {name} is truncated or corrupt and could not be decoded; send "
-                    f"a complete {ACCEPTED} image.",
-                    "ko": f"{name} 파일이 잘렸거나 손상되어 읽을 수 없습니다. 온전한 "
-                    f"{ACCEPTED_KO} 이미지를 보내 주세요.",
-                },
+                bilingual("image.truncated", format=name, accepted=ACCEPTED_TEXTS),
                 format=name,
             ) from None
 
@@ -321,11 +308,16 @@ def _refuse_decode_cost(
 
     side = largest_square(square_cost, limits.max_decode_bytes, max(width, height))
     raise ImageTooLargeError(
-        f"Decoding this {width}×{height} px {image.mode} {ALLOWED_FORMATS[fmt]} would take "
-        f"about {human_bytes(estimate.total)} of memory, more than the "
-        f"{human_bytes(limits.max_decode_bytes)} one image may use; send a smaller image "
-        f"(about {side}×{side} px or less in this format), or a JPEG, which decodes at a "
-        "reduced scale.",
+        bilingual(
+            "image.decode_memory",
+            width=width,
+            height=height,
+            mode=image.mode,
+            format=ALLOWED_FORMATS[fmt],
+            needed=human_bytes(estimate.total),
+            limit=human_bytes(limits.max_decode_bytes),
+            side=side,
+        ),
         width=width,
         height=height,
         mode=image.mode,
@@ -342,23 +334,20 @@ def decode_data_url(text: str, limits: ImageLimits) -> bytes:
     bytes' own signature decides the format later."""
     match = DATA_URL.match(text.strip()[:200])
     if not match:
-        raise UndecodableImageError(
-            "The image must be a base64 data URL such as 'data:image/png;base64,iVBOR...' "
-            f"holding a {ACCEPTED} file."
-        )
+        raise UndecodableImageError(bilingual("image.data_url.form", accepted=ACCEPTED_TEXTS))
     payload = text.strip()[match.end() :]
     if len(payload) * 3 // 4 > limits.max_bytes + 3:
         raise ImageTooLargeError(
-            f"The data URL holds more than the {limits.describe_bytes()} accepted; send a "
-            f"smaller {ACCEPTED} image.",
+            bilingual(
+                "image.data_url.too_large", limit=limits.describe_bytes(), accepted=ACCEPTED_TEXTS
+            ),
             max_bytes=limits.max_bytes,
         )
     try:
         return base64.b64decode("".join(payload.split()), validate=True)
     except (binascii.Error, ValueError):
         raise UndecodableImageError(
-            f"The data URL's base64 payload is malformed; encode the whole {ACCEPTED} file "
-            "with standard base64."
+            bilingual("image.data_url.base64", accepted=ACCEPTED_TEXTS)
         ) from None
 
 

@@ -11,15 +11,14 @@ import json
 import re
 
 from backend.errors import UndecodableImageError
-from backend.serving.images import ACCEPTED, ImageLimits, decode_data_url
+from backend.i18n import bilingual
+from backend.serving.images import ACCEPTED_TEXTS, ImageLimits, decode_data_url
 
 MAX_DEPTH = 32  # {"image": "..."} needs 1
 MAX_TOKENS = 10_000  # brackets, braces and quotes outside the payload: the expected body has 6
 _STRUCTURE = re.compile(rb'\\.|["\[\]{}]', re.DOTALL)
-EXPECTED = (
-    'The JSON body must be an object {"image": "data:image/png;base64,..."} holding a '
-    f"{ACCEPTED} file as a data URL"
-)
+EXPECTED_TEXTS = bilingual("image.json.expected", accepted=ACCEPTED_TEXTS)
+EXPECTED = EXPECTED_TEXTS["en"]
 
 
 def check_structure(body: bytes) -> None:
@@ -36,14 +35,15 @@ def check_structure(body: bytes) -> None:
             depth += 1 if char in (b"[", b"{") else -1
             if depth > MAX_DEPTH:
                 raise UndecodableImageError(
-                    f"{EXPECTED}; this one nests arrays or objects more than {MAX_DEPTH} "
-                    "levels deep.",
+                    bilingual("image.json.too_deep", expected=EXPECTED_TEXTS, depth=MAX_DEPTH),
                     max_depth=MAX_DEPTH,
                 )
         tokens += 1
         if tokens > MAX_TOKENS:
             raise UndecodableImageError(
-                f"{EXPECTED}; this one has more than {MAX_TOKENS:,} brackets and quotes.",
+                bilingual(
+                    "image.json.too_many_tokens", expected=EXPECTED_TEXTS, tokens=f"{MAX_TOKENS:,}"
+                ),
                 max_tokens=MAX_TOKENS,
             )
 
@@ -54,8 +54,10 @@ def image_from_json(body: bytes, limits: ImageLimits) -> bytes:
     try:
         payload = json.loads(body)
     except (ValueError, TypeError, RecursionError):
-        raise UndecodableImageError(f"{EXPECTED}; this one is not valid JSON.") from None
+        raise UndecodableImageError(
+            bilingual("image.json.invalid", expected=EXPECTED_TEXTS)
+        ) from None
     image = payload.get("image") if isinstance(payload, dict) else None
     if not isinstance(image, str):
-        raise UndecodableImageError(f"{EXPECTED}.")
+        raise UndecodableImageError(bilingual("image.json.no_image", expected=EXPECTED_TEXTS))
     return decode_data_url(image, limits)

@@ -61,10 +61,7 @@ class LoadedModel:
 
 def require_classifier(spec: ModelSpec) -> None:
     if not spec.is_classifier:
-        raise NotAClassifierError(
-            f"{spec.name} is a building block with no classes, so it cannot classify an "
-            "image; choose a classifier such as simplecnn, alexnet, vgg16 or resnet18.",
-        )
+        raise NotAClassifierError(bilingual("inspect.not_classifier", model=spec.name))
 
 
 class ModelRuntime:

@@ -129,19 +129,7 @@ register(
         builder=alexnet.alexnet_torchvision,
         dataset=IMAGENET,
         paper=ONE_WEIRD_TRICK,
-        description={
-            "en": "The AlexNet whose ImageNet weights torchvision publishes: Krizhevsky's 2014 "
-            "one-GPU variant with 64-192-384-256-256 channels instead of the seed's "
-            "96-256-384-384-256, and an adaptive average pool to 6×6 before the classifier, so "
-            "it takes any input of at least 63 px (the seed's AlexNet only 223–254 px). "
-            "61,100,840 parameters against the seed's 62,378,344: nearly all of them are still "
-            "in the fully connected layers.",
-            "ko": "torchvision이 ImageNet 가중치를 공개한 AlexNet. Krizhevsky의 2014년 단일 GPU "
-            "버전으로, 채널이 강의 노트의 96-256-384-384-256 대신 64-192-384-256-256이고, "
-            "분류기 앞에 6×6 적응형 평균 풀링(AdaptiveAvgPool2d)이 있어 63 px 이상의 어떤 "
-            "입력도 받습니다(강의 노트의 AlexNet은 223–254 px만). 파라미터 61,100,840개(강의 노트 "
-            "62,378,344개): 여전히 거의 전부가 완전연결층에 있습니다.",
-        },
+        description=bilingual("model.alexnet_torchvision"),
     )
 )
 register(
@@ -152,19 +140,7 @@ register(
         builder=resnet.resnet18_imagenet,
         dataset=IMAGENET,
         paper=RESNET,
-        description={
-            "en": "ResNet-18 as the paper built it for ImageNet, the network torchvision "
-            "publishes weights for: the same residual BasicBlocks as the seed's CIFAR-10 "
-            "ResNet-18, but a 7×7 stride-2 stem convolution and a 3×3 stride-2 max-pool shrink "
-            "224 px to 56 before layer1 (the CIFAR stem, a 3×3 convolution without pooling, "
-            "keeps 32 px), and the head has 1000 classes: 11,689,512 parameters against "
-            "11,173,962.",
-            "ko": "논문이 ImageNet용으로 만든 ResNet-18로, torchvision이 가중치를 공개한 "
-            "네트워크. 강의 노트의 CIFAR-10 ResNet-18과 같은 BasicBlock 잔차 블록이지만, 7×7 "
-            "stride 2 합성곱과 3×3 stride 2 max-pool로 된 stem이 layer1 전에 224 px를 56으로 "
-            "줄이고(CIFAR stem은 풀링 없는 3×3 합성곱으로 32 px 유지), 출력이 1000 "
-            "클래스입니다: 파라미터 11,689,512개(CIFAR 버전 11,173,962개).",
-        },
+        description=bilingual("model.resnet18_imagenet"),
     )
 )
 register(

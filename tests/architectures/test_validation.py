@@ -22,7 +22,7 @@ CASES: list[tuple[str, Any, str, str]] = [
         "zero width",
         {"family": "simplecnn", "channels": [0]},
         "channels[0]",
-        "greater than or equal to 1",
+        "channels[0] must be at least 1; got 0.",  # a written sentence, not pydantic's words
     ),
     (
         "10,000-entry cfg",
@@ -44,9 +44,24 @@ CASES: list[tuple[str, Any, str, str]] = [
     ),
     ("string width", {"family": "vgg", "cfg": [64, "128"]}, "cfg[1]", "got '128'"),
     ("lowercase pool", {"family": "vgg", "cfg": [64, "m"]}, "cfg[1]", "'M' (a 2×2 max-pool)"),
-    ("bool width", {"family": "resnet", "blocks": [True, 2]}, "blocks[0]", "valid integer"),
-    ("string switch", {"family": "resnet", "skip": "no"}, "skip", "valid boolean"),
-    ("float size", {"family": "vgg", "input_size": 32.5}, "input_size", "valid integer"),
+    (
+        "bool width",
+        {"family": "resnet", "blocks": [True, 2]},
+        "blocks[0]",
+        "must be a whole number; got True",
+    ),
+    (
+        "string switch",
+        {"family": "resnet", "skip": "no"},
+        "skip",
+        "skip must be true or false; got 'no'.",
+    ),
+    (
+        "float size",
+        {"family": "vgg", "input_size": 32.5},
+        "input_size",
+        "must be a whole number; got 32.5",
+    ),
     (
         "unknown field",
         {"family": "vgg", "dropout": 0.5},
