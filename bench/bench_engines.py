@@ -24,6 +24,7 @@ import httpx
 import torch
 
 from backend.config import Settings
+from bench.bench_first_request import first_requests as measure_first_requests
 from bench.bench_load import merge
 from bench.bench_predict import _http_calls, reference, time_forward
 from bench.images import test_jpegs
@@ -119,41 +120,17 @@ def throughput(urls: tuple[str, str], jpeg: bytes, quick: bool) -> dict[str, dic
     return {label: {c: merge(rs) for c, rs in by.items()} for label, by in out.items()}
 
 
-async def _first(base_url: str, raw: bytes) -> tuple[float, str]:
-    connection = Connection(base_url)
-    try:
-        start = time.perf_counter()
-        reply = await connection.send(raw)
-        ms = (time.perf_counter() - start) * 1e3
-        if reply.status != 200:
-            raise RuntimeError(f"first request answered {reply.status}")
-        return ms, reply.json()["engine"]
-    finally:
-        await connection.close()
-
-
 def first_requests(jpeg: bytes, cache_root: Path) -> dict[str, dict[str, float]]:
+    """bench/bench_first_request.py's cells, as this report's columns."""
     out: dict[str, dict[str, float]] = {}
-    for name in MODELS:
-        row: dict[str, float] = {}
-        cache = cache_root / name
-        for label, env in (
-            ("today", TODAY),
-            ("new, empty cache", {**NEW, "CACHE_DIR": str(cache)}),
-            ("new, cached", {**NEW, "CACHE_DIR": str(cache)}),
-        ):
-            with running_server(env) as server:
-                raw = predict_request(server.base_url, name, jpeg)
-                row[label], _ = asyncio.run(_first(server.base_url, raw))
-                if label == "new, cached":
-                    wait_for_sessions(server.base_url, jpeg, (name,))
-                    warm, _ = asyncio.run(_http_calls(server.base_url, raw, 5))
-                    row["warm (onnxruntime)"] = median(warm)
-                if label == "today":
-                    warm, _ = asyncio.run(_http_calls(server.base_url, raw, 5))
-                    row["warm (today)"] = median(warm)
-        out[name] = row
-        print(f"  first {name}: {row}", flush=True)
+    for name, cells in measure_first_requests(jpeg, cache_root, MODELS, today=TODAY).items():
+        out[name] = {
+            "today": float(cells["today"]["first"]),  # type: ignore[arg-type]
+            "warm (today)": float(cells["today"]["warm"]),  # type: ignore[arg-type]
+            "new, empty cache": float(cells["empty cache"]["first"]),  # type: ignore[arg-type]
+            "new, cached": float(cells["cached"]["first"]),  # type: ignore[arg-type]
+            "warm (onnxruntime)": float(cells["cached"]["warm"]),  # type: ignore[arg-type]
+        }
     return out
 
 

@@ -19,12 +19,9 @@ and never attach hooks or change them; code that needs hooks (feature maps, Grad
 work on `copy.deepcopy(loaded.module)` or hold its own instance.
 """
 
-import contextlib
 import dataclasses
-import hashlib
 import logging
 import math
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -38,13 +35,13 @@ from torch import nn
 
 from backend.errors import ExplorerError, ModelUnavailableError, NotAClassifierError
 from backend.i18n import bilingual
+from backend.serving.random_weights import RANDOM_INIT_SEED, RandomWeightFiles, in_channels_last
 from backend.serving.weights import Checkpoint, CheckpointError, WeightStore, read_state_dict
 from backend.workloads import Lane
 from backend.zoo import ModelSpec, get_spec, model_names
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-RANDOM_INIT_SEED = 0  # untrained models get the same random weights on every start
 # After a failed build, the same model answers 503 at once for this long instead of rebuilding
 # under the build lock on every request (which would stall the builds of healthy models).
 FAILURE_COOLDOWN_S = 10.0
@@ -88,6 +85,11 @@ class ModelRuntime:
         # file into memory instead of initialising again (VGG16: ~1.3 s of a 1.55 s first
         # request). None: made every time.
         self.random_weights_dir = random_weights_dir
+        self._random_files = (
+            RandomWeightFiles(random_weights_dir, self.channels_last)
+            if random_weights_dir
+            else None
+        )
         self._failures: dict[str, tuple[float, str]] = {}  # name -> (when, exception type)
         self._cache: OrderedDict[str, LoadedModel] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -186,7 +188,9 @@ class ModelRuntime:
     def _build(self, spec: ModelSpec) -> LoadedModel:
         retry = math.ceil(self.failure_cooldown_s)
         try:
-            loaded = self._build_trained(spec) or self._build_random(spec)
+            loaded = self._build_trained(spec)
+            if loaded is None:  # its layout is decided there, once per weights file
+                return self._build_random(spec)
             return self._in_channels_last(loaded) if spec.name in self.channels_last else loaded
         except ExplorerError:
             raise
@@ -228,11 +232,19 @@ class ModelRuntime:
             ) from exc
 
     def _in_channels_last(self, loaded: LoadedModel) -> LoadedModel:
-        """NHWC weights, checked with one real forward (the meta device does not propagate
-        NHWC through 1-channel inputs, so it cannot tell). SimpleCNN's `view(-1, 3136)`, for
-        one, needs contiguous tensors: such a model stays in the default layout."""
-        module = loaded.module.to(memory_format=torch.channels_last)  # in place
-        x = torch.zeros(1, *loaded.spec.default_input_shape, device=self.device)
+        """`loaded` with NHWC weights when its forward can take them (see `_try_channels_last`)."""
+        if not self._try_channels_last(loaded.spec, loaded.module):
+            return loaded
+        return dataclasses.replace(loaded, channels_last=True)
+
+    def _try_channels_last(self, spec: ModelSpec, module: nn.Module) -> bool:
+        """Turns `module`'s weights NHWC in place and checks them with one real forward (the
+        meta device does not propagate NHWC through 1-channel inputs, so it cannot tell).
+        SimpleCNN's `view(-1, 3136)`, for one, needs contiguous tensors: such a model is put
+        back in the default layout and False returned. The forward costs as much as a
+        request's: random weights pay it once, when their file is made (`_build_random`)."""
+        module.to(memory_format=torch.channels_last)  # in place
+        x = torch.zeros(1, *spec.default_input_shape, device=self.device)
         try:
             with torch.inference_mode():
                 module(x.contiguous(memory_format=torch.channels_last))  # sets up its kernels too
@@ -241,11 +253,11 @@ class ModelRuntime:
                 raise
             log.warning(
                 "runtime: %s cannot run in channels_last (%s); kept in the default layout",
-                loaded.spec.name, str(exc).splitlines()[0],
+                spec.name, str(exc).splitlines()[0],
             )  # fmt: skip
             module.to(memory_format=torch.contiguous_format)
-            return loaded
-        return dataclasses.replace(loaded, module=module, channels_last=True)
+            return False
+        return True
 
     def _build_trained(self, spec: ModelSpec) -> LoadedModel | None:
         checkpoint = self.weights.checkpoint(spec.name)
@@ -266,19 +278,35 @@ class ModelRuntime:
         )
 
     def _build_random(self, spec: ModelSpec) -> LoadedModel:
+        """Seeded random weights, mapped from their file when there is one. A model in
+        `channels_last` has its weights saved NHWC once its forward was checked in that layout
+        (or contiguous when it failed): later builds take the layout from the file, without
+        the conversion's copy and the check's forward (VGG16: a whole request's worth)."""
         # Zoo models only: custom networks (issue 13) are unbounded in number, and each file
         # would stay on disk.
-        cached = self.random_weights_dir is not None and spec.name in model_names()
-        module = self._random_from_file(spec) if cached else None
+        files = self._random_files if spec.name in model_names() else None
+        start = time.perf_counter()
+        module = files.load(spec) if files else None
+        mapped = module is not None
         if module is None:
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(RANDOM_INIT_SEED)
                 module = spec.build()
-            if cached:
-                self._save_random(spec, module)
-        module = module.to(self.device).eval()
-        log.info("runtime: built %s with random weights on %s", spec.name, self.device)
-        return LoadedModel(spec, module, self.device, False, None)
+            module = module.to(self.device).eval()
+            if spec.name in self.channels_last:
+                self._try_channels_last(spec, module)
+            if files:
+                files.save(spec, module)
+        else:
+            module = module.to(self.device).eval()
+        nhwc = spec.name in self.channels_last and in_channels_last(module)
+        log.info(
+            "runtime: built %s with random weights on %s in %.0f ms (%s, %s)", spec.name,
+            self.device, (time.perf_counter() - start) * 1e3,
+            "memory-mapped from their file" if mapped else "initialised",
+            "NHWC" if nhwc else "default layout",
+        )  # fmt: skip
+        return LoadedModel(spec, module, self.device, False, None, channels_last=nhwc)
 
     def weights_file(self, loaded: LoadedModel) -> tuple[Path, tuple[int, ...]] | None:
         """The file `loaded`'s weights came from, and its version (its stat): the checkpoint,
@@ -294,50 +322,9 @@ class ModelRuntime:
         return path, (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
     def random_weights_path(self, spec: ModelSpec) -> Path:
-        """The file of `spec`'s seeded random weights, named after what they depend on: the
-        model's keys and shapes, the seed and torch's version (its initialisers may change)."""
-        assert self.random_weights_dir is not None
-        with torch.device("meta"):
-            state = spec.build().state_dict()
-        described = repr(
-            (
-                torch.__version__,
-                RANDOM_INIT_SEED,
-                [(k, tuple(v.shape), str(v.dtype)) for k, v in state.items()],
-            )
-        )
-        digest = hashlib.sha256(described.encode()).hexdigest()[:16]
-        return self.random_weights_dir / f"{spec.name}-seed{RANDOM_INIT_SEED}-{digest}.pt"
-
-    def _random_from_file(self, spec: ModelSpec) -> nn.Module | None:
-        path = self.random_weights_path(spec)
-        if not path.is_file():
-            return None
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
-            with torch.device("meta"):
-                module = spec.build()
-            module.load_state_dict(state, strict=True, assign=True)  # mapped, not copied
-        except Exception as exc:  # a truncated or foreign file: made again and replaced
-            log.warning("runtime: cannot use %s (%s); initialising %s again", path,
-                        type(exc).__name__, spec.name)  # fmt: skip
-            return None
-        return module
-
-    def _save_random(self, spec: ModelSpec, module: nn.Module) -> None:
-        path = self.random_weights_path(spec)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            torch.save(module.state_dict(), partial)
-            os.replace(partial, path)  # whole or absent: another process never reads half
-        # A full or read-only disk costs the next start its speed only (torch.save reports
-        # some write failures as RuntimeError).
-        except (OSError, RuntimeError) as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
-            log.warning("runtime: cannot save the random weights of %s to %s (%s)", spec.name,
-                        path, exc)  # fmt: skip
+        """The file of `spec`'s seeded random weights (see RandomWeightFiles.path)."""
+        assert self._random_files is not None
+        return self._random_files.path(spec)
 
 
 def is_pinned(loaded: LoadedModel) -> bool:

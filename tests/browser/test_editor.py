@@ -103,7 +103,10 @@ def test_resnet_stages_and_skip_in_korean(session: Session, api) -> None:
     page.locator('#editor [data-field="widths[1]"]').fill("5000")
     error = page.locator('#editor [data-group~="widths"] > .field-error')
     error.wait_for(state="visible")
-    assert "widths[1]: 5,000 is over the limit of 4,096" in (error.text_content() or "")
+    # The server's refusal, in the page's language (Accept-Language: ko).
+    assert (error.text_content() or "") == (
+        "widths[1]: 5,000 값은 층당 채널(또는 특징) 한도인 4,096개를 넘습니다."
+    )
     session.screenshot("editor-resnet-ko")
     assert session.problems.unexpected(allowed_statuses=(422,)) == []
 
