@@ -12,6 +12,7 @@ import torch
 from fastapi.testclient import TestClient
 
 from backend.config import Settings
+from backend.errors import ServerBusyError
 from backend.exports import worker
 from backend.exports.engine_cache import EngineOnnxCache
 from backend.exports.service import ExportJob, ExportPool
@@ -97,6 +98,25 @@ def test_a_new_weights_version_is_a_new_file_and_the_old_one_goes(tmp_path, weig
     kept = sorted(p.name for p in (tmp_path / "onnx").glob("*.onnx"))
     assert kept == sorted([new.name, other_shape.name, other_model.name])
     assert not old.exists()
+    pool.close()
+
+
+class DyingWorker(FakeWorker):
+    """A worker that fails halfway through writing (out of memory), leaving its partial file."""
+
+    def submit(self, fn: Any, *args: Any) -> Future:
+        self.calls.append((fn.__name__, *args))
+        Path(f"{args[4]}.part-4242").write_bytes(b"half a graph")
+        future: Future = Future()
+        future.set_exception(RuntimeError("DefaultCPUAllocator: can't allocate memory"))
+        return future
+
+
+def test_a_failed_export_leaves_nothing_in_the_kept_folder(tmp_path, weights):
+    pool = with_worker(ExportPool(tmp_path / "tmp", engine_dir=tmp_path / "onnx"), DyingWorker())
+    with pytest.raises(ServerBusyError, match=r"simplecnn_1x28x28\.onnx"):
+        pool.onnx_file("simplecnn", SHAPE, weights, (1, 7, 100))
+    assert list((tmp_path / "onnx").iterdir()) == []
     pool.close()
 
 

@@ -73,3 +73,9 @@ class EngineOnnxCache:
                     continue
                 removed.append(path)
         return removed
+
+    def remove_partials(self, kept: Path) -> None:
+        """Removes what a failed export of `kept` left (the worker's `<name>.part-<pid>`, when
+        it was killed for time or memory mid-write): nothing at shutdown removes this folder."""
+        for path in self.directory.glob(f"{kept.name}.part-*"):
+            path.unlink(missing_ok=True)

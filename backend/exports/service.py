@@ -162,8 +162,7 @@ class ExportPool:
         checkpoint = str(job.checkpoint) if job.checkpoint else None
         args = (job.name, job.input_shape, job.num_classes, checkpoint, str(out), job.dynamic_batch)
         try:
-            future = self._pool().submit(worker.export_onnx, *args)
-            result: worker.WorkerResult = future.result(timeout=self.timeout_s)
+            result = self._run(args, kept)
         except FutureTimeout:
             self._restart("took longer than the export time limit")
             raise ServerBusyError(
@@ -192,6 +191,15 @@ class ExportPool:
         else:
             self._keep(job.key, file)
         return file
+
+    def _run(self, args: tuple[object, ...], kept: Path | None) -> worker.WorkerResult:
+        try:
+            future = self._pool().submit(worker.export_onnx, *args)
+            return future.result(timeout=self.timeout_s)
+        except BaseException:
+            if kept is not None and self.engine_cache is not None:
+                self.engine_cache.remove_partials(kept)
+            raise
 
     def _kept_path(self, job: ExportJob) -> Path | None:
         """Where the engine's file of `job` is kept across restarts; None for downloads
