@@ -7,7 +7,7 @@ import string
 import pytest
 
 from backend.analysis.gradients import activation_lesson
-from backend.i18n import LANGUAGES, TEXTS, bilingual, en, en_lab, en_refusals
+from backend.i18n import LANGUAGES, TEXTS, bilingual, en, en_downloads, en_lab, en_refusals
 from backend.zoo import all_specs, get_spec
 
 # A particle left for the reader to choose: 을(를), (을)를, 이(가), (으)로, 은(는), 와(과), ...
@@ -32,8 +32,13 @@ def test_every_language_has_exactly_the_same_keys() -> None:
     #   freeze, the unknown model and the body that is not UTF-8
     # + 30 of the training lab in en_lab.py: 3 presets × (title, lesson), 3 data sets, the lab
     #   networks' and runs' title and description (4), 17 refusals and their parts
+    # + 30 of weight downloads and installs in en_downloads.py: 16 failures of a download and
+    #   their parts (the manual steps, the byte counts), 4 reasons a connection was lost, 2
+    #   interruptions, the job's 4 (its progress, starting, an OS error, an unexpected one),
+    #   4 of installing a file
     assert len(en.TEXT) == 88 and len(en_refusals.TEXT) == 86 and len(en_lab.TEXT) == 30
-    assert len(TEXTS["en"]) == 88 + 86 + 30 == 204
+    assert len(en_downloads.TEXT) == 30
+    assert len(TEXTS["en"]) == 88 + 86 + 30 + 30 == 234
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS["en"]))

@@ -282,3 +282,30 @@ def test_a_folder_it_cannot_write_to_is_named(tmp_path, mirror, simplecnn_file):
         run.dir.chmod(0o700)
     assert f"cannot write in the weights folder {run.dir}: Permission denied." in run.text
     assert run.left() == []
+
+
+def test_the_commands_failure_lines_are_whole_english_sentences(tmp_path, mirror, simplecnn_file):
+    # The errors carry Korean too (for the page); the command prints their English, as before.
+    _, data = simplecnn_file
+    mirror.serve("simplecnn-00000000.pth", data)
+    run = Run(tmp_path, mirror.url, {"simplecnn": ("simplecnn-00000000.pth", len(data))})
+    assert run("fetch", "simplecnn") == 1
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    url = f"{mirror.url}simplecnn-00000000.pth"
+    assert run.lines[-1] == (
+        f"simplecnn: the file from {url} has SHA-256 {digest}…, but its name says it must start "
+        "with 00000000: it is damaged or not the published file, and was removed."
+    )
+    (tmp_path / "other").mkdir()
+    missing = Run(tmp_path / "other", mirror.url, {"simplecnn": ("simplecnn-12345678.pth", 1000)})
+    assert missing("fetch", "simplecnn") == 1
+    assert missing.lines[-1] == (
+        f"simplecnn: {mirror.url}simplecnn-12345678.pth answered HTTP 404 Not Found: the file "
+        "is not there; check WEIGHTS_BASE_URL; nothing was kept."
+    )
+    assert run("fetch", "simplecnn", free=0) == 1
+    assert run.lines[-1] == (
+        f"simplecnn: not enough disk space in {run.dir}: the download needs "
+        f"{(len(data) + 16 * 2**20) / 2**20:,.0f} MB more but 0 MB are free; free some space or "
+        "point WEIGHTS_DIR elsewhere. Nothing was kept."
+    )

@@ -12,11 +12,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from backend.api.deps import LabDep
+from backend.api.error_text import language_headers, preferred_language
 from backend.api.schemas import ErrorResponse
 from backend.errors import ExplorerError, RunStateError
 from backend.i18n import bilingual
@@ -236,10 +237,13 @@ def missing_dataset(key: str, lab: Lab) -> list[str]:
 
 
 @router.get("/presets", response_model=list[PresetInfo])
-def list_presets(lab: LabDep) -> list[PresetInfo]:
+def list_presets(lab: LabDep, request: Request, response: Response) -> list[PresetInfo]:
+    """The experiments; `missing` says, in the request's language, what this machine lacks."""
+    lang = preferred_language(request)
+    response.headers.update(language_headers(lang))
     out = []
     for preset in PRESETS.values():
-        problems = missing(preset, lab.settings.data_dir)
+        problems = missing(preset, lab.settings.data_dir, lang)
         out.append(
             PresetInfo(
                 name=preset.name,

@@ -2,12 +2,14 @@
 
 A thin layer over `backend.weights.jobs.DownloadManager`: starting a download and reading its
 progress return at once; the transfer runs in the manager's own thread (see jobs.py). Poll
-`GET /weights/{name}` for progress (its `download`; the page does, twice a second).
+`GET /weights/{name}` for progress (its `download`; the page does, twice a second). A failed
+download's `error` is in the request's language (Accept-Language, as for refusals).
 """
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from backend.api.deps import DownloadsDep, SettingsDep, WeightsDep
+from backend.api.error_text import language_headers, preferred_language
 from backend.api.schemas import (
     DownloadInfo,
     ErrorResponse,
@@ -17,6 +19,7 @@ from backend.api.schemas import (
 )
 from backend.errors import DownloadsDisabledError
 from backend.i18n import bilingual
+from backend.serving.weights import WeightStore
 from backend.weights.jobs import DownloadManager, DownloadStatus
 from backend.weights.sources import source_for
 from backend.zoo import all_specs, get_spec
@@ -28,7 +31,7 @@ def fetch_command(name: str) -> str:
     return f"python -m backend.weights fetch {name}"
 
 
-def download_info(name: str, job: DownloadStatus | None) -> DownloadInfo:
+def download_info(name: str, job: DownloadStatus | None, lang: str) -> DownloadInfo:
     if job is None:
         return DownloadInfo(model=name, state="idle", bytes_done=0)
     return DownloadInfo(
@@ -38,12 +41,12 @@ def download_info(name: str, job: DownloadStatus | None) -> DownloadInfo:
         bytes_total=job.bytes_total,
         fraction=job.fraction,
         size_label=job.size_label,
-        error=job.error,
+        error=job.error[lang] if job.error is not None else None,
     )
 
 
 def _entry(
-    name: str, trained: bool, source: str | None, downloads: DownloadManager
+    name: str, trained: bool, source: str | None, downloads: DownloadManager, lang: str
 ) -> WeightsEntry:
     published = downloads.sources.get(name)
     return WeightsEntry(
@@ -58,18 +61,23 @@ def _entry(
         if published
         else None,
         command=fetch_command(name) if published else None,
-        download=download_info(name, downloads.status(name)) if published else None,
+        download=download_info(name, downloads.status(name), lang) if published else None,
     )
 
 
 @router.get("", response_model=WeightsListing)
 def list_weights(
-    settings: SettingsDep, weights: WeightsDep, downloads: DownloadsDep
+    settings: SettingsDep,
+    weights: WeightsDep,
+    downloads: DownloadsDep,
+    request: Request,
+    response: Response,
 ) -> WeightsListing:
+    lang = _language(request, response)
     entries = []
     for spec in all_specs():
         if spec.is_classifier:
-            entries.append(model_weights(spec.name, weights, downloads))
+            entries.append(_model_entry(spec.name, weights, downloads, lang))
     return WeightsListing(downloads_allowed=settings.allow_weight_downloads, models=entries)
 
 
@@ -86,7 +94,9 @@ ERRORS = {
     status_code=status.HTTP_202_ACCEPTED,
     responses=ERRORS,
 )
-def start_download(name: str, settings: SettingsDep, downloads: DownloadsDep) -> DownloadInfo:
+def start_download(
+    name: str, settings: SettingsDep, downloads: DownloadsDep, request: Request, response: Response
+) -> DownloadInfo:
     spec = get_spec(name)
     source_for(downloads.sources, spec.name)  # 404 before anything else when none exists
     if not settings.allow_weight_downloads:
@@ -94,13 +104,28 @@ def start_download(name: str, settings: SettingsDep, downloads: DownloadsDep) ->
             bilingual("error.weights.downloads_off", command=fetch_command(spec.name)),
             command=fetch_command(spec.name),
         )
-    return download_info(spec.name, downloads.start(spec))
+    return download_info(spec.name, downloads.start(spec), _language(request, response))
 
 
 @router.get("/{name}", response_model=WeightsEntry, responses={404: ERRORS[404]})
-def model_weights(name: str, weights: WeightsDep, downloads: DownloadsDep) -> WeightsEntry:
+def model_weights(
+    name: str, weights: WeightsDep, downloads: DownloadsDep, request: Request, response: Response
+) -> WeightsEntry:
     """One model's entry of GET /weights; poll it for a download's progress."""
+    return _model_entry(name, weights, downloads, _language(request, response))
+
+
+def _language(request: Request, response: Response) -> str:
+    """The request's language; the answer says which, for caches too."""
+    lang = preferred_language(request)
+    response.headers.update(language_headers(lang))
+    return lang
+
+
+def _model_entry(
+    name: str, weights: WeightStore, downloads: DownloadManager, lang: str
+) -> WeightsEntry:
     spec = get_spec(name)
     checkpoint = weights.checkpoint(spec.name) if spec.is_classifier else None
     source = checkpoint.source if checkpoint else None
-    return _entry(spec.name, checkpoint is not None, source, downloads)
+    return _entry(spec.name, checkpoint is not None, source, downloads, lang)

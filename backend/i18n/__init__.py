@@ -2,12 +2,22 @@
 frontend/js/i18n). Each language is a module of keyed templates with the same keys and the same
 `{placeholders}`; `bilingual` fills one key in every language. Each language's text is split
 by subject (en.py: models, lessons and the main errors; en_refusals.py: uploads, inspection,
-exports, the editor, busy lanes; en_lab.py: the training lab), one key space."""
+exports, the editor, busy lanes; en_lab.py: the training lab; en_downloads.py: weight downloads
+and installs that fail), one key space."""
 
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from backend.i18n import en, en_lab, en_refusals, ko, ko_lab, ko_refusals
+from backend.i18n import (
+    en,
+    en_downloads,
+    en_lab,
+    en_refusals,
+    ko,
+    ko_downloads,
+    ko_lab,
+    ko_refusals,
+)
 
 LANGUAGES = ("en", "ko")
 
@@ -24,8 +34,8 @@ def _merged(*parts: dict[str, str]) -> dict[str, str]:
 
 TEXTS = MappingProxyType(
     {
-        "en": _merged(en.TEXT, en_refusals.TEXT, en_lab.TEXT),
-        "ko": _merged(ko.TEXT, ko_refusals.TEXT, ko_lab.TEXT),
+        "en": _merged(en.TEXT, en_refusals.TEXT, en_lab.TEXT, en_downloads.TEXT),
+        "ko": _merged(ko.TEXT, ko_refusals.TEXT, ko_lab.TEXT, ko_downloads.TEXT),
     }
 )
 

@@ -139,6 +139,6 @@ def missing_texts(preset: Preset, data_dir: Path) -> list[dict[str, str]]:
     return problems
 
 
-def missing(preset: Preset, data_dir: Path) -> list[str]:
-    """missing_texts in English (the API's `missing` list)."""
-    return [p["en"] for p in missing_texts(preset, data_dir)]
+def missing(preset: Preset, data_dir: Path, lang: str = "en") -> list[str]:
+    """missing_texts in `lang` (the API's `missing` list, sentences the page shows)."""
+    return [p[lang] for p in missing_texts(preset, data_dir)]

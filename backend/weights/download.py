@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.i18n import bilingual
+from backend.weights.keyed import KeyedError, same_in_every_language
 from backend.weights.sources import MIB, Source
 
 CHUNK_BYTES = 1024 * 1024
@@ -41,7 +43,7 @@ def free_bytes(folder: Path) -> int:
     return shutil.disk_usage(folder).free
 
 
-class DownloadError(Exception):
+class DownloadError(KeyedError):
     """A download that failed; the message says what happened and what was left (nothing)."""
 
 
@@ -49,7 +51,7 @@ class SourceUnreachableError(DownloadError):
     """No connection to the source at all (offline, refused, DNS): the manual steps help."""
 
 
-class DownloadInterrupted(Exception):
+class DownloadInterrupted(KeyedError):
     """Stopped on request; the partial file is kept so the next fetch resumes."""
 
 
@@ -66,11 +68,13 @@ def partial_path(weights_dir: Path, source: Source) -> Path:
     return weights_dir / f".{source.file_name}.part"
 
 
-def manual_steps(source: Source, url: str) -> str:
-    return (
-        f"To install it by hand, download {url} ({source.size_label}) on a machine that can "
-        f"reach it, then run: python -m backend.weights import {source.model} "
-        f"{source.file_name}"
+def manual_steps(source: Source, url: str) -> dict[str, str]:
+    return bilingual(
+        "download.manual_steps",
+        url=url,
+        size=source.size_label,
+        model=source.model,
+        file=source.file_name,
     )
 
 
@@ -91,7 +95,7 @@ def fetch(
         weights_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DownloadError(
-            f"cannot create the weights folder {weights_dir}: {exc.strerror or exc}."
+            "download.cannot_make_folder", folder=weights_dir, reason=exc.strerror or exc
         ) from None
     part = partial_path(weights_dir, source)
     with _only_download_of(weights_dir / f".{source.file_name}.lock", url):
@@ -108,15 +112,14 @@ def _only_download_of(lock_path: Path, url: str) -> Iterator[None]:
         handle = lock_path.open("a")
     except OSError as exc:
         raise DownloadError(
-            f"cannot write in the weights folder {lock_path.parent}: {exc.strerror}."
+            "download.cannot_lock", folder=lock_path.parent, reason=exc.strerror
         ) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise DownloadError(
-                f"{url} is already being downloaded into {lock_path.parent} (by the server or "
-                "another command); wait for that download to finish."
+                "download.already_running", url=url, folder=lock_path.parent
             ) from None
         try:
             yield
@@ -145,17 +148,17 @@ def _fetch_into(
             except _Lost as lost:
                 if attempt == retries:
                     raise DownloadError(
-                        f"the transfer from {url} stopped at {lost.have:,} of "
-                        f"{_of(lost.total)} bytes ({lost.reason}), {retries + 1} times; the "
-                        "partial file was removed. Try again later or use a mirror "
-                        "(WEIGHTS_BASE_URL)."
+                        "download.stopped_repeatedly",
+                        url=url,
+                        have=f"{lost.have:,}",
+                        total=_of(lost.total),
+                        reason=lost.reason,
+                        attempts=retries + 1,
                     ) from None
         digest = _sha256(part, stop)
         if not digest.startswith(source.sha256_prefix):
             raise DownloadError(
-                f"the file from {url} has SHA-256 {digest[:12]}…, but its name says it must "
-                f"start with {source.sha256_prefix}: it is damaged or not the published file, "
-                "and was removed."
+                "download.wrong_hash", url=url, digest=digest[:12], prefix=source.sha256_prefix
             )
         return Fetched(part, url, digest, total, resumed_from)
     except (DownloadInterrupted, KeyboardInterrupt):
@@ -163,8 +166,7 @@ def _fetch_into(
     except OSError as exc:  # writing or reading the partial file (a full disk, permissions)
         part.unlink(missing_ok=True)
         raise DownloadError(
-            f"cannot write the download into {part.parent}: {exc.strerror or exc}; nothing "
-            "was kept."
+            "download.cannot_write", folder=part.parent, reason=exc.strerror or exc
         ) from None
     except BaseException:
         part.unlink(missing_ok=True)
@@ -174,13 +176,15 @@ def _fetch_into(
 class _Lost(Exception):
     """The connection broke mid-transfer; what is on disk is kept for a Range request."""
 
-    def __init__(self, have: int, total: int | None, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, have: int, total: int | None, reason: dict[str, str]) -> None:
+        super().__init__(reason["en"])
         self.have, self.total, self.reason = have, total, reason
 
 
-def _of(total: int | None) -> str:
-    return f"{total:,}" if total is not None else "an unknown number of"
+def _of(total: int | None) -> dict[str, str]:
+    if total is None:
+        return bilingual("download.bytes_unknown")
+    return bilingual("download.bytes", count=f"{total:,}")
 
 
 def _transfer(
@@ -204,29 +208,24 @@ def _transfer(
         exc.close()
         if exc.code == 416 and have:  # what is on disk is not a prefix the server knows
             part.unlink()
-            raise _Lost(0, None, "the server refused to resume; starting over") from None
-        raise DownloadError(
-            f"{url} answered HTTP {exc.code} {exc.reason}: "
-            + (
-                "the file is not there; check WEIGHTS_BASE_URL"
-                if exc.code == 404
-                else "the server refused the download"
-            )
-            + "; nothing was kept."
-        ) from None
+            raise _Lost(0, None, bilingual("download.lost.no_resume")) from None
+        key = "download.http_not_found" if exc.code == 404 else "download.http_refused"
+        raise DownloadError(key, url=url, code=exc.code, reason=exc.reason) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc or type(exc).__name__
         if have:  # the connection worked before: a glitch, resume
-            raise _Lost(have, None, f"cannot reconnect: {reason}") from None
+            raise _Lost(have, None, bilingual("download.lost.reconnect", reason=reason)) from None
         raise SourceUnreachableError(
-            f"cannot reach {url} ({reason}). {manual_steps(source, url)}"
+            "download.unreachable", url=url, reason=reason, manual=manual_steps(source, url)
         ) from None
     with response:
         if response.status == 206:
             start, total = _content_range(response.headers.get("Content-Range"))
             if start != have:
                 part.unlink()
-                raise _Lost(0, total, f"the server resumed at byte {start}, not {have}")
+                raise _Lost(
+                    0, total, bilingual("download.lost.wrong_start", start=start, have=have)
+                )
         else:  # 200: the whole file (a server without Range support starts over)
             have = 0
             total = _int_or_none(response.headers.get("Content-Length"))
@@ -235,25 +234,28 @@ def _transfer(
         with part.open("ab" if have else "wb") as out:
             while True:
                 if stop is not None and stop.is_set():
-                    raise DownloadInterrupted(f"stopped at {have:,} bytes")
+                    raise DownloadInterrupted("download.interrupted", have=f"{have:,}")
                 try:
                     chunk = response.read(CHUNK_BYTES)
                 except (TimeoutError, http.client.HTTPException, OSError) as exc:
                     out.flush()
-                    raise _Lost(have, total, type(exc).__name__) from None
+                    reason = same_in_every_language(type(exc).__name__)
+                    raise _Lost(have, total, reason) from None
                 if not chunk:
                     break
                 out.write(chunk)
                 have += len(chunk)
                 if have > cap:
                     raise DownloadError(
-                        f"{url} sent more than {cap:,} bytes, far more than the published "
-                        f"{source.size_bytes:,}; nothing was kept."
+                        "download.sent_too_much",
+                        url=url,
+                        cap=f"{cap:,}",
+                        published=f"{source.size_bytes:,}",
                     )
                 if progress is not None:
                     progress(have, total)
     if total is not None and have < total:
-        raise _Lost(have, total, "the connection closed early")
+        raise _Lost(have, total, bilingual("download.lost.closed_early"))
     if total is None:
         total = have
     return total
@@ -267,7 +269,7 @@ def _content_range(value: str | None) -> tuple[int, int | None]:
         start = int(span.split("-", 1)[0])
         assert unit == "bytes"
     except (ValueError, AssertionError):
-        raise DownloadError(f"the server sent a malformed Content-Range: {value!r}") from None
+        raise DownloadError("download.bad_content_range", value=repr(value)) from None
     return start, _int_or_none(total)
 
 
@@ -294,16 +296,16 @@ def _check_size(
 ) -> None:
     if total is not None and total > _size_cap(source):
         raise DownloadError(
-            f"{url} is {total:,} bytes, far more than the published {source.size_bytes:,}: it "
-            "is not the published file; nothing was kept."
+            "download.too_big", url=url, total=f"{total:,}", published=f"{source.size_bytes:,}"
         )
     needed = (total if total is not None else source.size_bytes) - have + SPACE_MARGIN_BYTES
     free = free_space(folder)
     if free < needed:
         raise DownloadError(
-            f"not enough disk space in {folder}: the download needs {needed / MIB:,.0f} MB "
-            f"more but {free / MIB:,.0f} MB are free; free some space or point WEIGHTS_DIR "
-            "elsewhere. Nothing was kept."
+            "download.no_space",
+            folder=folder,
+            needed=f"{needed / MIB:,.0f}",
+            free=f"{free / MIB:,.0f}",
         )
 
 
@@ -312,6 +314,6 @@ def _sha256(path: Path, stop: threading.Event | None) -> str:
     with path.open("rb") as f:
         while chunk := f.read(CHUNK_BYTES):
             if stop is not None and stop.is_set():
-                raise DownloadInterrupted("stopped while checking the hash")
+                raise DownloadInterrupted("download.interrupted_hashing")
             digest.update(chunk)
     return digest.hexdigest()

@@ -17,11 +17,12 @@ from typing import Any
 
 from backend.serving.weights import CheckpointError, expected_shapes, mismatch, read_state_dict
 from backend.weights.download import SPACE_MARGIN_BYTES, FreeSpace, free_bytes
+from backend.weights.keyed import KeyedError
 from backend.weights.sources import MIB
 from backend.zoo import ModelSpec
 
 
-class InstallError(Exception):
+class InstallError(KeyedError):
     """A file that cannot be installed; the message names the first problem."""
 
 
@@ -38,10 +39,10 @@ def check_fits(spec: ModelSpec, path: Path) -> None:
     try:
         state = read_state_dict(path)
     except CheckpointError as exc:
-        raise InstallError(f"{path} {exc}") from None
+        raise InstallError("install.unreadable", path=path, problem=exc) from None
     problem = mismatch(expected_shapes(spec), state)
     if problem is not None:
-        raise InstallError(f"{path} does not fit {spec.name}: {problem}.")
+        raise InstallError("install.does_not_fit", path=path, model=spec.name, problem=problem)
 
 
 def install_verified(
@@ -62,14 +63,12 @@ def import_file(
 ) -> Path:
     """Checks a local file against the model, then copies it into `weights_dir`."""
     if not source.is_file():
-        raise InstallError(f"{source} is not a file.")
+        raise InstallError("install.not_a_file", path=source)
     check_fits(spec, source)
     weights_dir.mkdir(parents=True, exist_ok=True)
     size = source.stat().st_size
     if free_space(weights_dir) < size + SPACE_MARGIN_BYTES:
-        raise InstallError(
-            f"not enough disk space in {weights_dir} for {size / MIB:,.0f} MB; nothing was copied."
-        )
+        raise InstallError("install.no_space", folder=weights_dir, size=f"{size / MIB:,.0f}")
     temporary = weights_dir / f".{spec.name}.pt.importing"
     try:
         shutil.copyfile(source, temporary)

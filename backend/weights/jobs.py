@@ -25,6 +25,7 @@ from backend.weights.download import (
     free_bytes,
 )
 from backend.weights.install import InstallError, install_verified
+from backend.weights.keyed import KeyedError, replaced
 from backend.weights.sources import Source, source_for
 from backend.zoo import ModelSpec
 
@@ -39,7 +40,8 @@ class DownloadStatus:
     bytes_done: int
     bytes_total: int | None  # None until the server has said
     size_label: str  # the published size as people read it, "528 MB"
-    error: str | None = None  # for `failed`: what happened, nothing having been kept
+    # for `failed`: what happened, nothing having been kept, in every language (backend.i18n)
+    error: dict[str, str] | None = None
     started_at: float = 0.0  # time.time()
     finished_at: float | None = None
 
@@ -129,13 +131,14 @@ class DownloadManager:
             record = {"url": fetched.url, "sha256": fetched.sha256, "bytes": fetched.size_bytes}
             install_verified(spec, fetched.path, self.weights_dir, record)
         except (DownloadError, InstallError, DownloadInterrupted, OSError) as exc:
-            message = self._public(str(exc))
-            log.warning("weights: download of %s failed: %s", spec.name, message)
+            text = exc.text if isinstance(exc, KeyedError) else _os_error_text(exc)
+            message = self._public(text)
+            log.warning("weights: download of %s failed: %s", spec.name, message["en"])
             self._update(spec.name, state=FAILED, error=message, finished_at=time.time())
             return
         except Exception as exc:  # a bug: the server keeps serving, the log has the traceback
             log.exception("weights: download of %s failed unexpectedly", spec.name)
-            message = f"the download failed unexpectedly ({type(exc).__name__}); see the log."
+            message = bilingual("download.failed_unexpectedly", kind=type(exc).__name__)
             self._update(spec.name, state=FAILED, error=message, finished_at=time.time())
             return
         log.info("weights: installed %s from %s", spec.name, fetched.url)
@@ -144,9 +147,9 @@ class DownloadManager:
             spec.name, state=DONE, bytes_done=total, bytes_total=total, finished_at=time.time()
         )
 
-    def _public(self, message: str) -> str:
+    def _public(self, message: dict[str, str]) -> dict[str, str]:
         # The page is not the place for the server's folders.
-        return message.replace(str(self.weights_dir), "WEIGHTS_DIR")
+        return replaced(message, str(self.weights_dir), "WEIGHTS_DIR")
 
     def close(self, timeout_s: float = 5.0) -> None:
         """Stops a running download (its partial file is kept for a later resume)."""
@@ -156,6 +159,13 @@ class DownloadManager:
             thread.join(timeout_s)
 
 
-def _percent(status: DownloadStatus) -> str:
+def _os_error_text(exc: OSError) -> dict[str, str]:
+    # Not one of download.py's or install.py's own errors: the OS's words, in a sentence.
+    return bilingual("download.failed_os", error=exc)
+
+
+def _percent(status: DownloadStatus) -> dict[str, str]:
     fraction = status.fraction
-    return f"{fraction:.0%} of {status.size_label}" if fraction is not None else "starting"
+    if fraction is None:
+        return bilingual("download.starting")
+    return bilingual("download.progress", percent=f"{fraction:.0%}", size=status.size_label)

@@ -223,6 +223,25 @@ def test_presets_say_what_they_need(client):
     assert unknown.status_code == 404 and "sigmoid-vs-relu" in unknown.json()["detail"]
 
 
+def test_presets_say_what_they_lack_in_the_readers_language(client):
+    # `missing` is the sentence the page shows under an experiment it cannot run.
+    english = client.get("/training/presets")
+    korean = client.get("/training/presets", headers={"Accept-Language": "ko"})
+    assert english.headers["content-language"] == "en"
+    assert (
+        korean.headers["content-language"] == "ko" and "Accept-Language" in korean.headers["vary"]
+    )
+    en = {p["name"]: p for p in english.json()}["degradation-cifar10"]["missing"]
+    ko = {p["name"]: p for p in korean.json()}["degradation-cifar10"]["missing"]
+    assert len(en) == len(ko) == 1
+    assert en[0].startswith("CIFAR-10 is not in ") and "cifar-10-batches-py" in en[0]
+    assert ko[0].endswith("cifar-10-batches-py/data_batch_1이 생기게 하세요.")
+    assert "폴더에 CIFAR-10이 없습니다(빠진 파일: data_batch_1, " in ko[0]
+    # everything but `missing` is the same in both answers
+    for a, b in zip(english.json(), korean.json(), strict=True):
+        assert {**a, "missing": []} == {**b, "missing": []}
+
+
 def test_the_degradation_preset_runs_the_four_cifar_style_networks_on_mnist(client):
     presets = {p["name"]: p for p in client.get("/training/presets").json()}
     degradation = presets["degradation"]
