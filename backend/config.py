@@ -132,7 +132,8 @@ class Settings(BaseSettings):
     # is built in the background after a model's first request, which eager answers.
     inference_engine: str = "onnxruntime"
     # Files made once and reused by later starts: the seeded random weights of untrained zoo
-    # models (memory-mapped when loaded). Empty: none kept.
+    # models (memory-mapped when loaded) and the ONNX Runtime engine's exported graphs
+    # (onnx/, one per model and input size). Empty: none kept.
     cache_dir: Path | None = PROJECT_ROOT / ".cache"
     # Static files of the page: gzip-compressed on the wire (when the browser accepts it) and
     # revalidated with ETag / Last-Modified (304 when unchanged).

@@ -115,6 +115,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         memory_bytes=settings.export_memory_bytes,
         disk_bytes=settings.export_disk_bytes,
         timeout_s=settings.export_timeout_s,
+        # The engine's ONNX files outlive the process: a restart exports none of them again.
+        engine_dir=settings.cache_dir / "onnx" if settings.cache_dir else None,
     )
     app.state.workloads.lane("inspection", cls=GuardedLane)  # models run there: OOM -> 503
     # /models answers from the event loop: count every model's parameters once, now.

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from backend.errors import InvalidParameterError, ServerBusyError
 from backend.exports import worker
+from backend.exports.engine_cache import EngineOnnxCache
 from backend.i18n import bilingual
 from backend.serving.decode_budget import human_bytes
 
@@ -96,7 +97,9 @@ class ExportFile:
 
 class ExportPool:
     """A worker process (spawned, never forked from the server) that exports one model at a
-    time under an address-space limit, and the files it wrote."""
+    time under an address-space limit, and the files it wrote: downloads in a fresh folder
+    (byte-bounded LRU, removed on close), the engine's files in `engine_dir` when given (kept
+    across restarts, see engine_cache.py) or with the downloads when not."""
 
     def __init__(
         self,
@@ -105,6 +108,7 @@ class ExportPool:
         disk_bytes: int = 2 << 30,
         timeout_s: float = 300.0,
         torch_threads: int = 1,
+        engine_dir: Path | None = None,
     ) -> None:
         self.memory_bytes = memory_bytes
         self.disk_bytes = disk_bytes
@@ -113,6 +117,7 @@ class ExportPool:
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
         self.directory = Path(tempfile.mkdtemp(prefix="onnx-exports-", dir=directory))
+        self.engine_cache = _engine_cache(engine_dir)
         self._files: OrderedDict[str, ExportFile] = OrderedDict()
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
@@ -145,15 +150,19 @@ class ExportPool:
     def export(self, job: ExportJob) -> ExportFile:
         """The job's file on disk, exported by the worker unless it is cached. Raises
         `ServerBusyError` (503) when the worker runs out of memory or time, or dies."""
+        kept = self._kept_path(job)
+        if kept is not None and kept.is_file():  # written by this or an earlier start
+            return ExportFile(
+                kept, job.filename, kept.stat().st_size, job.checkpoint is not None, 0.0
+            )
         hit = self.cached(job)
         if hit is not None:
             return hit
-        out = self.directory / job.key
+        out = kept or self.directory / job.key
         checkpoint = str(job.checkpoint) if job.checkpoint else None
         args = (job.name, job.input_shape, job.num_classes, checkpoint, str(out), job.dynamic_batch)
         try:
-            future = self._pool().submit(worker.export_onnx, *args)
-            result: worker.WorkerResult = future.result(timeout=self.timeout_s)
+            result = self._run(args, kept)
         except FutureTimeout:
             self._restart("took longer than the export time limit")
             raise ServerBusyError(
@@ -177,8 +186,29 @@ class ExportPool:
         file = ExportFile(
             Path(result.path), job.filename, result.size, result.trained, result.seconds
         )
-        self._keep(job.key, file)
+        if kept is not None and self.engine_cache is not None:
+            self.engine_cache.remove_older(kept)  # bounded: one file per model and shape
+        else:
+            self._keep(job.key, file)
         return file
+
+    def _run(self, args: tuple[object, ...], kept: Path | None) -> worker.WorkerResult:
+        try:
+            future = self._pool().submit(worker.export_onnx, *args)
+            return future.result(timeout=self.timeout_s)
+        except BaseException:
+            if kept is not None and self.engine_cache is not None:
+                self.engine_cache.remove_partials(kept)
+            raise
+
+    def _kept_path(self, job: ExportJob) -> Path | None:
+        """Where the engine's file of `job` is kept across restarts; None for downloads
+        (per request: the LRU) and without `engine_dir`."""
+        if self.engine_cache is None or not job.dynamic_batch or job.checkpoint is None:
+            return None
+        if job.num_classes is not None:
+            return None
+        return self.engine_cache.path(job.name, job.input_shape, job.checkpoint, job.version)
 
     def onnx_file(
         self, name: str, input_shape: tuple[int, ...], weights: Path, version: tuple[int, ...]
@@ -224,6 +254,17 @@ class ExportPool:
         if executor is not None:
             _stop(executor)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _engine_cache(directory: Path | None) -> EngineOnnxCache | None:
+    if directory is None:
+        return None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a read-only cache costs each start its exports, nothing else
+        log.warning("exports: cannot keep the engine's ONNX files in %s (%s)", directory, exc)
+        return None
+    return EngineOnnxCache(directory)
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

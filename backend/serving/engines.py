@@ -8,7 +8,8 @@ check top-5 equal and probabilities within 1e-4 of eager for every classifier.
 
 A session is made once per (model, input shape, weights) and kept while the model is in the
 runtime (the same LRU bound, `max_loaded`). Making one costs an export (VGG16: several seconds
-and ~3 GB), so it never happens in a request: the first request for a key starts the build in
+and ~3 GB; none after a restart when CACHE_DIR keeps the file, backend/exports/engine_cache.py),
+so it never happens in a request: the first request for a key starts the build in
 the engine's own background thread and is answered by eager PyTorch meanwhile
 (`timings_ms.engine` says which ran); the next ones use the session once it is ready. A build
 that fails is logged and the key stays on eager until the model is reloaded.
@@ -190,8 +191,16 @@ class OnnxSessions:
         if source is None or self.export_onnx is None:
             raise RuntimeError("no weights file or export worker to build the graph from")
         path, version = source
-        data = self.export_onnx(loaded.spec.name, (1, *shape), path, version).read_bytes()
-        session = make_session(data, self.device, self.threads)
+        onnx_path = self.export_onnx(loaded.spec.name, (1, *shape), path, version)
+        data = onnx_path.read_bytes()
+        try:
+            session = make_session(data, self.device, self.threads)
+        except Exception as exc:  # a file kept from an earlier start, damaged since: again
+            log.warning("engines: ONNX Runtime cannot load %s (%s); exporting it again",
+                        onnx_path, type(exc).__name__)  # fmt: skip
+            onnx_path.unlink(missing_ok=True)
+            data = self.export_onnx(loaded.spec.name, (1, *shape), path, version).read_bytes()
+            session = make_session(data, self.device, self.threads)
         provider = session.get_providers()[0]
         log.info("engines: ONNX Runtime session for %s %s ready (%s, %.1f MB)",
                  loaded.spec.name, shape, provider, len(data) / 1e6)  # fmt: skip
