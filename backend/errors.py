@@ -1,9 +1,21 @@
 """Domain errors. The HTTP layer maps each class to a status in one place (api/errors.py)."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from backend.i18n import bilingual
+
+
+@dataclass(frozen=True)
+class PerLanguage:
+    """An error's extra field that reads differently per language (e.g. a list of sentences):
+    the HTTP layer answers the client's language, English when that one is missing."""
+
+    values: Mapping[str, Any]
+
+    def get(self, lang: str) -> Any:
+        return self.values.get(lang, self.values["en"])
 
 
 class ExplorerError(Exception):

@@ -141,8 +141,11 @@ def install_error_handlers(app: FastAPI) -> None:
         wanted = preferred_language(request)
         lang = wanted if wanted in exc.texts else "en"
         headers = language_headers(lang) | (retry_after(exc) or {})
+        extra = {
+            k: v.get(lang) if isinstance(v, errors.PerLanguage) else v for k, v in exc.extra.items()
+        }
         return JSONResponse(
-            {"detail": exc.texts[lang], **exc.extra}, status_code=status, headers=headers
+            {"detail": exc.texts[lang], **extra}, status_code=status, headers=headers
         )
 
     @app.exception_handler(RequestValidationError)

@@ -209,11 +209,14 @@ def run_curves(run_id: str, lab: LabDep) -> Response:
 
 
 @router.get("/datasets")
-def list_datasets(lab: LabDep) -> list[dict[str, Any]]:
-    """The data sets, with whether each is on this machine (and if not, what to do)."""
+def list_datasets(lab: LabDep, request: Request, response: Response) -> list[dict[str, Any]]:
+    """The data sets, with whether each is on this machine (and if not, what to do, in the
+    request's language)."""
+    lang = preferred_language(request)
+    response.headers.update(language_headers(lang))
     out = []
     for key, dataset in LAB_DATASETS.items():
-        problems = missing_dataset(key, lab)
+        problems = missing_dataset(key, lab, lang)
         out.append(
             {
                 "name": key,
@@ -228,11 +231,11 @@ def list_datasets(lab: LabDep) -> list[dict[str, Any]]:
     return out
 
 
-def missing_dataset(key: str, lab: Lab) -> list[str]:
+def missing_dataset(key: str, lab: Lab, lang: str = "en") -> list[str]:
     try:
         check_available(key, lab.settings.data_dir)
     except ExplorerError as exc:
-        return [exc.detail]
+        return [exc.texts.get(lang, exc.detail)]
     return []
 
 

@@ -10,6 +10,7 @@ from backend.config import Settings
 from backend.errors import (
     InvalidParameterError,
     NotAClassifierError,
+    PerLanguage,
     RunStateError,
     UnknownExperimentError,
 )
@@ -158,7 +159,7 @@ class Lab:
             joined = {lang: "; ".join(p[lang].rstrip(".") for p in problems) for lang in LANGUAGES}
             raise RunStateError(
                 bilingual("lab.preset_unavailable", name=name, problems=joined),
-                missing=[p["en"] for p in problems],
+                missing=PerLanguage({lang: [p[lang] for p in problems] for lang in LANGUAGES}),
             )
         checked = [(label, self.check(s)) for label, s in preset.runs]
         group = secrets.token_hex(3)

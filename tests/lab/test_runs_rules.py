@@ -339,3 +339,23 @@ def test_a_custom_network_from_the_editor_trains_and_serves(client):
         served["trained"] is True
         and served["params"] == client.get(f"/models/{name}").json()["params"]
     )
+
+
+def test_what_a_dataset_or_a_refused_preset_lacks_is_told_in_the_readers_language(client):
+    ko = {"Accept-Language": "ko"}
+    english = {d["name"]: d for d in client.get("/training/datasets").json()}["cifar10"]
+    listing = client.get("/training/datasets", headers=ko)
+    assert listing.headers["content-language"] == "ko"
+    korean = {d["name"]: d for d in listing.json()}["cifar10"]
+    assert english["missing"][0].startswith("CIFAR-10 is not in ")
+    assert "폴더에 CIFAR-10이 없습니다(빠진 파일: data_batch_1, " in korean["missing"][0]
+    assert {**english, "missing": []} == {**korean, "missing": []}
+    # the 409 of a preset that cannot run lists the same sentences, in the asked-for language
+    refused_en = client.post("/training/presets/degradation-cifar10")
+    refused_ko = client.post("/training/presets/degradation-cifar10", headers=ko)
+    assert refused_en.status_code == refused_ko.status_code == 409
+    assert refused_en.json()["missing"][0].startswith("CIFAR-10 is not in ")
+    assert refused_ko.json()["missing"][0].endswith(
+        "cifar-10-batches-py/data_batch_1이 생기게 하세요."
+    )
+    assert "없습니다" in refused_ko.json()["detail"]
