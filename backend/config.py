@@ -74,9 +74,7 @@ class Settings(BaseSettings):
     inference_queue_limit: Annotated[int, Field(ge=0)] = 32
     # torch threads per forward, and ONNX Runtime's intra-op threads (0: their defaults, all
     # the cores). With inference_forwards=1, a lone request uses every core and under load the
-    # forwards take turns, each with every core: issue 18 measured 2.1-3.6x the 16-client
-    # throughput of one thread per forward with one forward per core, and a faster lone
-    # request (bench/RESULTS.md).
+    # forwards take turns, each with every core, their requests batched (below).
     torch_threads: Annotated[int, Field(ge=0)] = 0
     # Forward passes of predictions running at once (0: no bound but inference_concurrency).
     inference_forwards: Annotated[int, Field(ge=0)] = 1
@@ -84,10 +82,13 @@ class Settings(BaseSettings):
     # weights that meet while a forward runs share the next one, up to inference_batch_max
     # images (1: every request its own forward). The forward that starts waits up to
     # inference_batch_window_ms for requests of its model still being decoded, never when
-    # there are none: a lone request goes at once. Batches of 4 and 8 measured 0.4-0.6x the
-    # throughput of batches of 1 on ONNX Runtime here (ResNet-18), batches of 2 within noise.
-    inference_batch_max: Annotated[int, Field(ge=1)] = 1
-    inference_batch_window_ms: Annotated[float, Field(ge=0, le=1000)] = 0.0
+    # there are none: a lone request goes at once. In the full make bench of 2026-12-02 (load
+    # 2), batches of up to 8 with a 2 ms window matched or beat the old one-thread-per-forward
+    # policy at 16 clients (ResNet-18 1.00x, VGG16 1.10x) with a lone request on every core
+    # (11.3 vs 17.1 ms, 162 vs 254 ms); one forward at a time without batching measured 0.79x
+    # and 0.91x (bench/RESULTS.md, "Thread policies and micro-batching").
+    inference_batch_max: Annotated[int, Field(ge=1)] = 8
+    inference_batch_window_ms: Annotated[float, Field(ge=0, le=1000)] = 2.0
     # Models whose weights and inputs run in NHWC (torch.channels_last), comma-separated: only
     # where it measured faster here (bench/RESULTS.md, 1 thread: AlexNet and VGG16 ~0.75-0.85×
     # the time, ResNet-18 no gain; SimpleCNN's view() cannot take it and would stay as it is).

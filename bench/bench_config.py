@@ -47,7 +47,7 @@ def configs(cores: int) -> list[Config]:
             f"1 thread, {2 * cores} at once",
             {"TORCH_THREADS": "1", "INFERENCE_CONCURRENCY": str(2 * cores), **alone},
         ),
-        Config("all cores, one forward at a time (default)", {}),
+        Config("all cores, one forward at a time, micro-batches ≤ 8 (default)", {}),
     ]
     return out
 
