@@ -17,11 +17,12 @@ from backend.exports import worker
 from backend.exports.engine_cache import EngineOnnxCache
 from backend.exports.service import ExportJob, ExportPool
 from backend.main import create_app
-from backend.serving.engines import EAGER, ONNXRUNTIME, EngineChoice, Engines, OnnxSessions
-from backend.serving.inference import classify, model_input
+from backend.serving.engines import ONNXRUNTIME, EngineChoice, Engines, OnnxSessions
+from backend.serving.inference import model_input
 from backend.zoo import get_spec
 from bench.server import wait_until
 from tests import helpers_images as h
+from tests.helpers_engines import assert_onnxruntime_answers_like_eager
 from tests.test_engines import LIMITS, runtime_for
 
 SHAPE = (1, 1, 28, 28)
@@ -183,12 +184,7 @@ def test_a_damaged_kept_file_is_exported_again_and_gives_eagers_answers(tmp_path
         assert kept.read_bytes() == whole
         for digit in (3, 7):
             batch = model_input(get_spec("simplecnn"), h.png(h.digit(digit)), LIMITS)[None]
-            eager, eager_engine = classify(loaded, batch, top_k=5)
-            onnx, onnx_engine = classify(loaded, batch, top_k=5, engines=engines)
-            assert (eager_engine, onnx_engine) == (EAGER, ONNXRUNTIME)
-            assert [s.index for s in onnx] == [s.index for s in eager]
-            for a, b in zip(onnx, eager, strict=True):
-                assert a.probability == pytest.approx(b.probability, abs=1e-4)
+            assert_onnxruntime_answers_like_eager(loaded, batch, engines)
     finally:
         engines.close()
         kept_pool._pool = real_pool  # type: ignore[method-assign]

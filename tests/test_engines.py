@@ -32,6 +32,7 @@ from backend.serving.weights import WeightStore
 from backend.zoo import all_specs, get_spec
 from bench.server import wait_until
 from tests import helpers_images as h
+from tests.helpers_engines import assert_onnxruntime_answers_like_eager
 
 CLASSIFIERS = [s.name for s in all_specs() if s.is_classifier]
 LIMITS = ImageLimits(max_bytes=16 * 1024 * 1024, max_pixels=50_000_000)
@@ -99,12 +100,7 @@ def test_onnxruntime_gives_eager_answers(name, tmp_path, exports):
         for data in upload_images():
             batch = model_input(spec, data, LIMITS)[None]
             engines.sessions.wait(loaded, tuple(batch.shape[1:]))
-            eager, eager_engine = classify(loaded, batch, top_k=5)
-            onnx, onnx_engine = classify(loaded, batch, top_k=5, engines=engines)
-            assert (eager_engine, onnx_engine) == (EAGER, ONNXRUNTIME)
-            assert [s.index for s in onnx] == [s.index for s in eager]
-            for a, b in zip(onnx, eager, strict=True):
-                assert a.probability == pytest.approx(b.probability, abs=1e-4)
+            assert_onnxruntime_answers_like_eager(loaded, batch, engines)
     finally:
         engines.close()
 

@@ -11,7 +11,7 @@ from torch import nn
 
 from backend.config import Settings
 from backend.exports.service import ExportPool
-from backend.serving.engines import EAGER, ONNXRUNTIME, EngineChoice, Engines, OnnxSessions
+from backend.serving.engines import ONNXRUNTIME, EngineChoice, Engines, OnnxSessions
 from backend.serving.inference import classify
 from backend.serving.random_weights import RANDOM_INIT_SEED, in_channels_last
 from backend.serving.runtime import ModelRuntime, module_bytes
@@ -19,6 +19,7 @@ from backend.serving.weights import SHIPPED_WEIGHTS_DIR, WeightStore
 from backend.zoo import all_specs, get_spec
 from backend.zoo.datasets import DATASETS
 from tests import helpers_images as h
+from tests.helpers_engines import assert_onnxruntime_answers_like_eager
 
 CLASSIFIERS = [s.name for s in all_specs() if s.is_classifier and s.name != "simplecnn"]
 DEFAULT_NHWC = tuple(Settings.model_fields["channels_last_models"].default)
@@ -172,12 +173,7 @@ def test_onnxruntime_exports_an_nhwc_file_to_the_same_answers(tmp_path):
     try:
         batch = torch.randn(1, 3, 32, 32, generator=torch.Generator().manual_seed(5))
         sessions.wait(loaded, (3, 32, 32))
-        eager, eager_engine = classify(loaded, batch, top_k=10)
-        onnx, onnx_engine = classify(loaded, batch, top_k=10, engines=engines)
-        assert (eager_engine, onnx_engine) == (EAGER, ONNXRUNTIME)
-        assert [s.index for s in onnx] == [s.index for s in eager]
-        for a, b in zip(onnx, eager, strict=True):
-            assert a.probability == pytest.approx(b.probability, abs=1e-4)
+        assert_onnxruntime_answers_like_eager(loaded, batch, engines, top_k=10)
     finally:
         engines.close()
         pool.close()
