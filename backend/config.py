@@ -143,6 +143,10 @@ class Settings(BaseSettings):
     # of the page's files>; those URLs are cached for a year (immutable), so a return visit
     # revalidates index.html only. Any edited file gives every URL a new version.
     version_static: bool = True
+    # index.html loads every module of the page as one script, js/bundle.js, made from the
+    # modules when the page is asked for (backend/api/page_bundle.py): one request instead of
+    # ~60 on a first visit. False: the modules one by one, as they are on disk.
+    bundle_static: bool = True
 
     @field_validator("cache_dir", mode="before")
     @classmethod

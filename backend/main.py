@@ -189,6 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         html=True,
         compress=settings.compress_static,
         versioned=settings.version_static,
+        bundle=settings.bundle_static,
     )
     app.router.routes.append(FrontendMount("/", app=frontend, name="frontend"))  # last
     # Outermost last: the time limit wraps everything; security headers: see ExplorerApp.

@@ -305,8 +305,9 @@ def main() -> None:
         sections.append(_section(
             "The page in Chromium",
             "Time from navigation to the first diagram block drawn, on localhost, with the "
-            "static files gzipped (the default) and not (COMPRESS_STATIC=false), both servers "
-            "up and taking turns; a fresh browser context is a first visit, a second navigation "
+            "static files gzipped or not (COMPRESS_STATIC) and the modules in one bundle or one "
+            "by one (BUNDLE_STATIC), the servers up at once and taking turns; a fresh browser "
+            "context is a first visit, a second navigation "
             "in it a return visit (versioned scripts and stylesheets from the browser's cache; "
             "index.html revalidated, the API asked again).",
             page_text,

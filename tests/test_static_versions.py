@@ -22,7 +22,11 @@ VERSIONED_URL = re.compile(r"""(?:href|src)="((?:js|css)/[^"?]+)\?v=([0-9a-f]{12
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory) -> TestClient:
-    settings = Settings(warm_summaries=False, weights_dir=tmp_path_factory.mktemp("w"))
+    # The modules one by one, as a page loads them with BUNDLE_STATIC=false (the bundle:
+    # tests/test_page_bundle.py).
+    settings = Settings(
+        warm_summaries=False, weights_dir=tmp_path_factory.mktemp("w"), bundle_static=False
+    )
     with TestClient(create_app(settings)) as c:
         yield c
 
@@ -86,7 +90,9 @@ def test_a_stale_version_gets_the_current_files_revalidated(client):
 
 
 def test_versioning_can_be_turned_off(tmp_path):
-    settings = Settings(warm_summaries=False, weights_dir=tmp_path, version_static=False)
+    settings = Settings(
+        warm_summaries=False, weights_dir=tmp_path, version_static=False, bundle_static=False
+    )
     with TestClient(create_app(settings)) as c:
         reply = c.get("/")
     assert reply.text == (FRONTEND_DIR / "index.html").read_text()

@@ -11,13 +11,17 @@ ETag and Last-Modified. This adds:
   and stylesheets that way, and modules their imports; a request for the current version is
   `Cache-Control: max-age=<a year>, immutable`, so a return visit asks only for index.html;
 - `Cache-Control: no-cache` on everything else (index.html, unversioned or stale URLs), so a
-  browser checks those once per load (a 304 costs no body) and never runs a stale module.
+  browser checks those once per load (a 304 costs no body) and never runs a stale module;
+- with `bundle` on, index.html loads `js/bundle.js`, every module of the page in one script
+  (page_bundle.py), instead of ~60 modules; the modules are still served one by one (node
+  tests, an open page of an older version, `BUNDLE_STATIC=false`).
 
 Brotli would save a little more but has no pure-Python wheel.
 """
 
 import gzip
 import hashlib
+import logging
 import os
 import stat
 import threading
@@ -30,8 +34,11 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, PathLike, StaticFiles
 from starlette.types import Scope
 
-from backend.api import asset_versions
+from backend.api import asset_versions, page_bundle
 from backend.api.asset_versions import Snapshot
+from backend.api.page_bundle import Bundle, BundleError
+
+log = logging.getLogger(__name__)
 
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".svg", ".json", ".txt", ".map")
 VERSIONED = (".html", ".js")  # the files whose text names other files by versioned URL
@@ -40,19 +47,30 @@ MAX_IN_MEMORY_BYTES = 1 << 20  # larger files are streamed from disk
 CACHE_CONTROL = "no-cache"  # may be stored, must be revalidated (a 304) before each use
 CACHE_FOREVER = "public, max-age=31536000, immutable"  # a versioned URL's bytes never change
 
-# (path, mtime_ns, size, version or "", gzip) -> (body, etag)
-BodyKey = tuple[str, int, int, str, bool]
+# (path, mtime_ns, size, version or "", gzip, bundled page) -> (body, etag)
+BodyKey = tuple[str, int, int, str, bool, bool]
+BUNDLE_FILES = {
+    page_bundle.BUNDLE: "text/javascript; charset=utf-8",
+    page_bundle.SOURCE_MAP: "application/json",
+}
 
 
 class PageFiles(StaticFiles):
     PRIVATE: tuple[str, ...] = ()  # top-level folders that are not the page's (not versioned)
 
     def __init__(
-        self, *args: object, compress: bool = True, versioned: bool = False, **kwargs: object
+        self,
+        *args: object,
+        compress: bool = True,
+        versioned: bool = False,
+        bundle: bool = False,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.compress = compress
         self.versioned = versioned
+        self.bundle = bundle
+        self._bundle: tuple[str, Bundle | None] | None = None  # (version, bundle or failed)
         self._bodies: OrderedDict[BodyKey, tuple[bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
@@ -61,6 +79,10 @@ class PageFiles(StaticFiles):
         # A regular file is one stat away: done here rather than on a worker thread, which on a
         # busy machine costs more than the stat. Anything else takes StaticFiles' own way.
         if scope["method"] in ("GET", "HEAD"):
+            if self.bundle and path in BUNDLE_FILES:
+                response = self.bundle_response(path, scope)
+                if response is not None:
+                    return response
             try:
                 full_path, stat_result = self.lookup_path(path)
             except (OSError, ValueError):
@@ -108,7 +130,8 @@ class PageFiles(StaticFiles):
                 cache_control = CACHE_FOREVER  # a stylesheet of the current version
 
         gzipped = self._should_compress(stat_result, request_headers)
-        body, etag = self._body(name, stat_result, version, gzipped)
+        bundled = name.lower().endswith(".html") and self._bundled(name, stat_result, scope)
+        body, etag = self._body(name, stat_result, version, gzipped, bundled)
         plain = FileResponse(full_path, stat_result=stat_result)  # its media type, Last-Modified
         headers = {
             "etag": etag,
@@ -140,16 +163,24 @@ class PageFiles(StaticFiles):
         return self.compress and accepts and stat_result.st_size >= MIN_COMPRESSED_BYTES
 
     def _body(
-        self, path: str, stat_result: os.stat_result, version: str, gzipped: bool
+        self,
+        path: str,
+        stat_result: os.stat_result,
+        version: str,
+        gzipped: bool,
+        bundled: bool = False,
     ) -> tuple[bytes, str]:
-        """The bytes to send (rewritten for `version`, gzipped) and their ETag, made once."""
-        key = (path, stat_result.st_mtime_ns, stat_result.st_size, version, gzipped)
+        """The bytes to send (rewritten for `version` and the bundle, gzipped) and their ETag,
+        made once."""
+        key = (path, stat_result.st_mtime_ns, stat_result.st_size, version, gzipped, bundled)
         with self._lock:
             hit = self._bodies.get(key)
         if hit is not None:
             return hit
         with open(path, "rb") as f:
             data = f.read()
+        if bundled:
+            data = page_bundle.bundled_page(data.decode("utf-8")).encode("utf-8")
         if version:
             text = data.decode("utf-8")
             if path.lower().endswith(".html"):
@@ -161,7 +192,8 @@ class PageFiles(StaticFiles):
         tag = hashlib.md5(
             f"{stat_result.st_mtime}-{stat_result.st_size}".encode(), usedforsecurity=False
         ).hexdigest()
-        etag = f'"{tag}{f"-{version}" if version else ""}{"-gzip" if gzipped else ""}"'
+        marks = f"{f'-{version}' if version else ''}{'-bundle' if bundled else ''}"
+        etag = f'"{tag}{marks}{"-gzip" if gzipped else ""}"'
         if gzipped:
             data = gzip.compress(data, compresslevel=9, mtime=0)  # same bytes every time
         with self._lock:
@@ -169,3 +201,72 @@ class PageFiles(StaticFiles):
             while len(self._bodies) > 512:  # old versions of edited files
                 self._bodies.popitem(last=False)
         return data, etag
+
+    def bundle_response(self, path: str, scope: Scope) -> Response | None:
+        """`js/bundle.js` or its source map for the page's files as they are now; None when
+        they cannot be bundled (the page then loads its modules one by one)."""
+        current = self._walk()
+        bundle = self._built(current)
+        if bundle is None:
+            return None
+        request_headers = Headers(scope=scope)
+        text = bundle.script if path == page_bundle.BUNDLE else bundle.source_map
+        asked = asset_versions.version_of(scope.get("query_string", b""))
+        forever = self.versioned and asked == current.version
+        gzipped = self.compress and "gzip" in request_headers.get("accept-encoding", "").lower()
+        body, etag = self._bundle_body(path, current.version, text, gzipped)
+        headers = {
+            "etag": etag,
+            "last-modified": formatdate(current.newest_mtime, usegmt=True),
+            "cache-control": CACHE_FOREVER if forever else CACHE_CONTROL,
+        }
+        if self.compress:
+            headers["vary"] = "Accept-Encoding"
+        if gzipped:
+            headers["content-encoding"] = "gzip"
+        response = Response(body, headers=headers, media_type=BUNDLE_FILES[path])
+        if self.is_not_modified(response.headers, request_headers):
+            return NotModifiedResponse(response.headers)
+        return response
+
+    def _bundled(self, name: str, stat_result: os.stat_result, scope: Scope) -> bool:
+        """Whether index.html loads the bundle: bundling is on and the files bundle."""
+        if not self.bundle:
+            return False
+        return self._built(self._current(name, stat_result, scope)) is not None
+
+    def _walk(self) -> Snapshot:
+        known = asset_versions.snapshot(Path(str(self.directory)).resolve(), self.PRIVATE)
+        self._snapshot = known
+        return known
+
+    def _built(self, current: Snapshot) -> Bundle | None:
+        """The bundle of the files at `current`'s version, made once per version."""
+        with self._lock:
+            known = self._bundle
+        if known is not None and known[0] == current.version:
+            return known[1]
+        bundle: Bundle | None
+        try:
+            bundle = page_bundle.build(Path(str(self.directory)).resolve())
+        except BundleError as exc:
+            log.warning("static: the page's modules are served one by one: %s", exc)
+            bundle = None
+        with self._lock:
+            self._bundle = (current.version, bundle)
+        return bundle
+
+    def _bundle_body(self, path: str, version: str, text: str, gzipped: bool) -> tuple[bytes, str]:
+        key = (path, 0, len(text), version, gzipped, True)
+        with self._lock:
+            hit = self._bodies.get(key)
+        if hit is not None:
+            return hit
+        data = text.encode("utf-8")
+        if gzipped:
+            data = gzip.compress(data, compresslevel=9, mtime=0)
+        name = "bundle" if path == page_bundle.BUNDLE else "bundle-map"
+        made = (data, f'"{name}-{version}{"-gzip" if gzipped else ""}"')
+        with self._lock:
+            self._bodies[key] = made
+        return made
