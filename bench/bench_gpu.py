@@ -254,17 +254,22 @@ def targets(result: DeviceResult) -> list[Target]:
     return out
 
 
+def measure(device: torch.device, models: Sequence[str] = MODELS, calls: int = 20) -> DeviceResult:
+    """`measure_device` with its own export worker and files, in a temporary folder (nothing
+    downloads, nothing stays)."""
+    with tempfile.TemporaryDirectory(prefix="bench-gpu-") as tmp:
+        exports = ExportPool(Path(tmp) / "exports", timeout_s=600.0)
+        try:
+            return measure_device(device, exports, Path(tmp), models, calls)
+        finally:
+            exports.close()
+
+
 def run(quick: bool = False) -> tuple[str, list[Target]]:
     """The GPU rows' text for RESULTS.md and their targets; NO_CUDA and none without CUDA."""
     if not torch.cuda.is_available():
         return NO_CUDA, []
-    device = torch.device("cuda")
-    with tempfile.TemporaryDirectory(prefix="bench-gpu-") as tmp:
-        exports = ExportPool(Path(tmp) / "exports", timeout_s=600.0)
-        try:
-            result = measure_device(device, exports, Path(tmp), calls=10 if quick else 50)
-        finally:
-            exports.close()
+    result = measure(torch.device("cuda"), calls=10 if quick else 50)
     return report(result), targets(result)
 
 

@@ -2,20 +2,16 @@
 the code a CUDA box runs is the code tested here, only the device differs. No wall-clock
 limits: the values asserted are the rows, their check against eager on the CPU, the texts."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import onnxruntime as ort
 import pytest
 import torch
 
-from backend.exports.service import ExportPool
 from bench import bench_gpu
 from bench.bench_gpu import (
     NO_CUDA,
     NO_CUDA_PROVIDER,
     TOLERANCE,
-    measure_device,
+    measure,
     missing_provider,
     report,
     targets,
@@ -24,16 +20,9 @@ from bench.bench_gpu import (
 CPU = torch.device("cpu")
 
 
-@pytest.fixture(scope="module")
-def exports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExportPool]:
-    """The export worker process that writes the engine's ONNX files, as in the server."""
-    pool = ExportPool(tmp_path_factory.mktemp("exports"))
-    yield pool
-    pool.close()
-
-
-def test_the_rows_on_the_cpu_answer_like_eager_on_the_cpu(tmp_path: Path, exports: ExportPool):
-    result = measure_device(CPU, exports, tmp_path, models=("resnet18",), calls=3)
+def test_the_rows_on_the_cpu_answer_like_eager_on_the_cpu():
+    # What run() measures on a CUDA device, with its own export worker and temporary folder.
+    result = measure(CPU, models=("resnet18",), calls=3)
     assert result.device == "cpu"
     assert result.notes == []  # the CPU provider is there; the session runs on it
     cells = {(r.engine, r.batch): r for r in result.rows}
@@ -66,10 +55,10 @@ def test_the_rows_on_the_cpu_answer_like_eager_on_the_cpu(tmp_path: Path, export
 
 
 def test_a_build_without_the_devices_provider_gives_eager_rows_and_says_so(
-    tmp_path: Path, exports: ExportPool, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ):
     monkeypatch.setattr(ort, "get_available_providers", lambda: ["AzureExecutionProvider"])
-    result = measure_device(CPU, exports, tmp_path, models=("resnet18",), calls=2)
+    result = measure(CPU, models=("resnet18",), calls=2)
     assert [(r.engine, r.batch) for r in result.rows] == [("eager", 1), ("eager", 8)]
     assert all(r.equal for r in result.rows)
     assert result.notes == ["onnxruntime has no CPUExecutionProvider: eager rows only."]
@@ -103,6 +92,7 @@ def test_without_cuda_run_returns_the_sentence_and_no_targets(monkeypatch: pytes
         raise AssertionError("measured without a CUDA device")
 
     monkeypatch.setattr(bench_gpu, "measure_device", must_not_measure)
+    monkeypatch.setattr(bench_gpu, "measure", must_not_measure)
     assert bench_gpu.run(quick=True) == (NO_CUDA, [])
     assert NO_CUDA == "no CUDA device: GPU rows not run"
 
@@ -113,3 +103,22 @@ def test_tf32_is_off_while_measuring_and_restored_after():
         assert not torch.backends.cudnn.allow_tf32
         assert not torch.backends.cuda.matmul.allow_tf32
     assert (torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32) == before
+
+
+def test_the_check_catches_a_reordered_top5_and_a_probability_off_by_more_than_the_tolerance():
+    reference_logits = torch.tensor([[4.0, 3.0, 2.0, 1.0, 0.5, 0.0, -1.0]])
+    reference = reference_logits[0].double().softmax(dim=0)
+    assert bench_gpu.compare(reference_logits.repeat(8, 1), reference) == (True, 0.0)
+    swapped = reference_logits.clone()
+    swapped[0, [3, 4]] = swapped[0, [4, 3]]  # ranks 4 and 5 change places
+    equal, dp = bench_gpu.compare(torch.cat([reference_logits, swapped]), reference)
+    assert not equal
+    assert dp > TOLERANCE
+    for nudge, within in ((0.001, True), (0.05, False)):  # the last class's logit
+        nudged = reference_logits.clone()
+        nudged[0, -1] += nudge
+        equal, dp = bench_gpu.compare(nudged, reference)
+        assert equal  # the order is the same
+        expected = float((nudged[0].double().softmax(0) - reference).abs().max())
+        assert dp == pytest.approx(expected)
+        assert (dp <= TOLERANCE) is within
