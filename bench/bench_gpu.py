@@ -2,9 +2,11 @@
 batch 1 and batch 8, and the check that both answer like eager PyTorch on the CPU.
 
     python -m bench.bench_gpu            # on a machine with a CUDA device
-    python -m bench.bench_gpu --quick    # the device check: meant to finish in under 3 minutes
-                                         # on a GPU box (three exports in the worker process,
-                                         # VGG16's the longest; a few dozen forwards a model)
+    python -m bench.bench_gpu --quick    # the device check for a lent GPU machine: must
+                                         # finish in under 3 minutes there (three exports in
+                                         # the worker process, VGG16's the longest, only with
+                                         # onnxruntime-gpu; 12 forwards per engine and batch).
+                                         # Not yet run on a GPU: that bound is an estimate.
 
 Without a CUDA device `run()` returns NO_CUDA and no targets: nothing here needs a GPU. The
 measuring function, `measure_device`, takes the device as a parameter, and the tests run it on
