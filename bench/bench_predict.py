@@ -44,15 +44,21 @@ class PredictCase:
 def reference(name: str, jpeg: bytes, settings: Settings) -> tuple[torch.nn.Module, torch.Tensor]:
     """The model with the server's weights, plain (contiguous, as built), and the input tensor
     the server makes from `jpeg`."""
-    spec = get_spec(name)
-    assert spec.dataset is not None
-    limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels)
-    image = decode_image(jpeg, limits, draft_size=draft_size_for(spec.dataset))
-    x = preprocess_for(spec.dataset)(image)[None]
+    x = input_tensor(name, jpeg, settings)
     weights = WeightStore(settings.weights_dir)
     weights.scan([s for s in all_specs() if s.name == name])
     runtime = ModelRuntime(weights, torch.device("cpu"), 1)
     return runtime.get(name).module, x
+
+
+def input_tensor(name: str, jpeg: bytes, settings: Settings) -> torch.Tensor:
+    """The (1, C, H, W) tensor the server makes from `jpeg` for model `name`: its own decoding
+    and preprocessing code."""
+    spec = get_spec(name)
+    assert spec.dataset is not None
+    limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels)
+    image = decode_image(jpeg, limits, draft_size=draft_size_for(spec.dataset))
+    return preprocess_for(spec.dataset)(image)[None]
 
 
 def time_forward(model: torch.nn.Module, x: torch.Tensor, threads: int, n: int) -> list[float]:

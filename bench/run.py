@@ -21,6 +21,7 @@ from bench import (
     bench_config,
     bench_custom,
     bench_engines,
+    bench_gpu,
     bench_load,
     bench_memory,
     bench_page,
@@ -104,6 +105,8 @@ def main() -> None:
 
     print("engines (issue 18)...", flush=True)
     engines_text, engine_targets = bench_engines.run(quick=quick)
+    print("GPU rows (issue 18)...", flush=True)
+    gpu_text, gpu_targets = bench_gpu.run(quick=quick)
     print("thread policies and micro-batching (issue 18)...", flush=True)
     policies_text, policy_targets = bench_policies.run(("resnet18", "vgg16"), quick=quick)
     page_text, page_targets = ("", [])
@@ -168,6 +171,7 @@ def main() -> None:
         ["target", "goal", "measured", "met"],
         [(a, b, c, "yes" if ok else "**no**") for a, b, c, ok in rows]
         + engine_targets
+        + gpu_targets
         + policy_targets
         + page_targets,
     )
@@ -291,8 +295,9 @@ def main() -> None:
         "Two servers up at once, today's configuration (INFERENCE_ENGINE=eager, no weight "
         "cache) and the new defaults (onnxruntime, CACHE_DIR), MAX_LOADED_MODELS=3 for both, "
         "each model's ONNX Runtime session ready before timing; `model(x)` in this process "
-        "takes turns with them. First requests: a fresh server per cell.",
-        engines_text,
+        "takes turns with them. First requests: a fresh server per cell. GPU rows: eager "
+        "PyTorch against ONNX Runtime's CUDA provider, in-process (bench/bench_gpu.py).",
+        f"{engines_text}\n\n### GPU rows\n\n{gpu_text}",
     ))  # fmt: skip
     sections.append(_section(
         "Thread policies and micro-batching (issue 18)",
