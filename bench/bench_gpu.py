@@ -25,8 +25,7 @@ classes equal and every probability within TOLERANCE (1e-4), for every image of 
 TF32 is switched off in PyTorch while measuring (`torch.backends.cudnn.allow_tf32` and
 `torch.backends.cuda.matmul.allow_tf32` False): with it, GPU convolutions round their inputs to
 10 bits of mantissa. ONNX Runtime's CUDA provider has its own `use_tf32` option, which
-`make_session` leaves at onnxruntime's default; the note under the table says what the session
-reported.
+`make_session` sets to 0; the note under the table says what the session reported.
 """
 
 import argparse

@@ -23,6 +23,7 @@ from backend.serving.engines import (
     EngineChoice,
     Engines,
     OnnxSessions,
+    make_session,
     providers_for,
 )
 from backend.serving.images import ImageLimits
@@ -289,3 +290,24 @@ def test_a_gpu_without_the_cuda_provider_stays_on_eager(monkeypatch):
         "CUDAExecutionProvider",
         "CPUExecutionProvider",
     ]
+
+
+def test_a_cuda_session_asks_for_full_fp32_on_the_named_device(monkeypatch, tmp_path):
+    """What make_session hands ONNX Runtime on a GPU (no GPU here: the session is recorded)."""
+    made: list[tuple] = []
+    monkeypatch.setattr(
+        "onnxruntime.get_available_providers",
+        lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"],
+    )
+    monkeypatch.setattr(
+        "onnxruntime.InferenceSession",
+        lambda path, options, providers: made.append((path, options, providers)),
+    )
+    make_session(tmp_path / "m.onnx", torch.device("cuda:1"), 0)
+    ((path, options, providers),) = made
+    assert path == str(tmp_path / "m.onnx")
+    assert providers == [
+        ("CUDAExecutionProvider", {"device_id": 1, "use_tf32": 0}),
+        "CPUExecutionProvider",
+    ]
+    assert options.inter_op_num_threads == 1
