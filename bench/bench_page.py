@@ -1,6 +1,7 @@
-"""The page on localhost in Chromium: time from navigation to the first drawn diagram block,
-and the bytes transferred, with the static files compressed or not (COMPRESS_STATIC) and the
-modules bundled into one script or not (BUNDLE_STATIC), the servers up at once and taking turns.
+"""The page on localhost in Chromium: time from navigation to the first diagram block, in the
+page and shown (the end of the frame that paints it), and the bytes transferred, with the
+static files compressed or not (COMPRESS_STATIC) and the modules bundled into one script or not
+(BUNDLE_STATIC), the servers up at once and taking turns.
 
     python -m bench.bench_page [--rounds 5] [--before REF]
 
@@ -8,9 +9,10 @@ With `--before REF` (a commit, e.g. main) the two servers are that commit's code
 into a temporary folder, and this checkout's, both with their default settings.
 
 A fresh browser context per visit is a first visit (empty cache); a second navigation in the
-same context is a return visit, where every file is revalidated (304, no body). The moment of
-the first block is recorded in the page by a MutationObserver (Playwright's init script), on
-the clock of the Navigation Timing API (`performance.now()`, 0 at navigation start).
+same context is a return visit (versioned scripts and stylesheets from the browser's cache,
+index.html revalidated, the API asked again). The moments are recorded in the page by a
+MutationObserver (Playwright's init script), on the clock of the Navigation Timing API
+(`performance.now()`, 0 at navigation start).
 """
 
 import argparse
@@ -31,11 +33,19 @@ CONFIGURATIONS = {
 }
 
 FIRST_BLOCK = "#diagram-scroll [data-layer]"
+# Two moments: the first block in the DOM (the end of the task that drew it), and the end of
+# the frame that shows it (a message posted from that frame's animation callback is handled
+# once the frame, layout and paint included, is done: the first time a person can see it).
 OBSERVE = (
     "new MutationObserver((_, observer) => {"
     f"  if (document.querySelector('{FIRST_BLOCK}')) {{"
     "    window.__firstDiagramMs = performance.now();"
     "    observer.disconnect();"
+    "    requestAnimationFrame(() => {"
+    "      const channel = new MessageChannel();"
+    "      channel.port1.onmessage = () => { window.__firstShownMs = performance.now(); };"
+    "      channel.port2.postMessage(0);"
+    "    });"
     "  }"
     "}).observe(document, {childList: true, subtree: true});"
 )
@@ -61,6 +71,9 @@ def visit(context, url: str) -> dict:
     page.wait_for_load_state("networkidle")
     result = page.evaluate(TRANSFERRED)
     result["first_diagram_ms"] = page.evaluate("window.__firstDiagramMs")
+    # Set long before the network is idle (half a second without requests); the page's CSP
+    # forbids the eval that wait_for_function would need.
+    result["first_shown_ms"] = page.evaluate("window.__firstShownMs")
     page.close()
     return result
 
@@ -120,7 +133,8 @@ def run(rounds: int = 5, before: str | None = None) -> tuple[str, list[tuple[str
             rows.append((
                 label, kind, len(visits),
                 statistics.median(v["first_diagram_ms"] for v in visits),
-                max(v["first_diagram_ms"] for v in visits),
+                statistics.median(v["first_shown_ms"] for v in visits),
+                max(v["first_shown_ms"] for v in visits),
                 statistics.median(v["domContentLoaded"] for v in visits),
                 statistics.median(v["transferred"] for v in visits) / 1024,
                 statistics.median(v["decoded"] for v in visits) / 1024,
@@ -128,20 +142,21 @@ def run(rounds: int = 5, before: str | None = None) -> tuple[str, list[tuple[str
                 statistics.median(v["sent"] for v in visits),
             ))  # fmt: skip
     after, earlier = runs[labels[-1]]["first visit"], runs[labels[0]]["first visit"]
-    first = statistics.median(v["first_diagram_ms"] for v in after)
-    first_before = statistics.median(v["first_diagram_ms"] for v in earlier)
+    first = statistics.median(v["first_shown_ms"] for v in after)
+    first_before = statistics.median(v["first_shown_ms"] for v in earlier)
     sent = statistics.median(v["transferred"] for v in after) / 1024
     sent_before = statistics.median(v["transferred"] for v in earlier) / 1024
     target = (
-        "page: first drawn diagram after navigation (localhost, Chromium, first visit)",
+        "page: first diagram shown after navigation (localhost, Chromium, first visit)",
         "≤ 300 ms",
         f"{first:.0f} ms, {sent:.0f} KiB transferred ({labels[0]}: {first_before:.0f} ms, "
         f"{sent_before:.0f} KiB)",
         "yes" if first <= 300 else "**no**",
     )
     return table(
-        ["server", "visit", "n", "first diagram p50 ms", "max ms", "DOMContentLoaded p50 ms",
-         "transferred KiB", "decoded KiB", "requests", "sent to the server"],
+        ["server", "visit", "n", "diagram in the page p50 ms", "shown p50 ms", "shown max ms",
+         "DOMContentLoaded p50 ms", "transferred KiB", "decoded KiB", "requests",
+         "sent to the server"],
         rows,
     ), [target]  # fmt: skip
 
