@@ -7,6 +7,10 @@ One server per policy, all up at once, every one on ONNX Runtime with its sessio
 by round they take turns (the order rotating), each measured for a lone client (p50 of
 sequential requests) and 16 clients at once (requests/s). `model(x)` in eager PyTorch at
 PyTorch's default thread count, in this process, takes its turn too: the lone-request target.
+
+Every policy runs on the same engine, so "÷ a." is what the policy alone gives. Issue 18's
+throughput target compares the new defaults with the configuration before it (eager PyTorch,
+a.'s threads), engine and policy together: bench/bench_engines.py measures that.
 """
 
 import argparse
@@ -32,7 +36,7 @@ from bench.stats import machine, median, percentile, table
 COMMON = {"INFERENCE_ENGINE": "onnxruntime", "MAX_LOADED_MODELS": "2"}
 # name -> settings; the first is the configuration the others are compared with.
 POLICIES: dict[str, dict[str, str]] = {
-    "a. today: 1 thread per forward, 2 at once": {
+    "a. the old thread policy: 1 thread per forward, 2 at once": {
         "TORCH_THREADS": "1",
         "INFERENCE_CONCURRENCY": "2",
         "INFERENCE_FORWARDS": "0",
@@ -137,9 +141,10 @@ def run(
     return report(results, began, load_before, load_after), targets(results)
 
 
-def _ratio_today(cells: dict[str, Cell], label: str) -> float:
-    today = next(iter(cells.values())).load.ok_per_s
-    return cells[label].load.ok_per_s / today if today else 0.0
+def _ratio_old(cells: dict[str, Cell], label: str) -> float:
+    """16-client throughput of `label` ÷ that of the first policy (a., the old threads)."""
+    old = next(iter(cells.values())).load.ok_per_s
+    return cells[label].load.ok_per_s / old if old else 0.0
 
 
 def report(
@@ -163,7 +168,7 @@ def report(
                 median(cell.lone_ms),
                 median(cell.lone_ms) / median(eager),
                 load.ok_per_s,
-                _ratio_today(cells, label),
+                _ratio_old(cells, label),
                 median(load.ok_ms) if load.ok_ms else 0.0,
                 percentile(load.ok_ms, 99) if load.ok_ms else 0.0,
                 cell.batch_p50(),
@@ -178,7 +183,7 @@ def report(
                     "lone p50 ms",
                     f"lone ÷ eager {threads} threads (≤ 1.00)",
                     "16 clients req/s",
-                    "÷ today (≥ 1.3)",
+                    "÷ a. (same engine)",
                     "16 clients p50 ms",
                     "p99 ms",
                     "batch size p50",
@@ -209,11 +214,14 @@ def targets(results: dict[str, tuple[dict[str, Cell], list[float]]]) -> list:
     for model, (cells, eager) in results.items():
         if default not in cells:
             continue
-        gain = _ratio_today(cells, default)
+        gain = _ratio_old(cells, default)
         lone = median(cells[default].lone_ms) / median(eager)
+        # Why the default is the default: no less throughput than the old threads on the same
+        # engine, and a faster lone request (the issue's 1.3× is bench_engines.py's target).
         rows.append((
-            f"16-client throughput ({model}), default policy ({default[:2]}) ÷ today's (a.)",
-            "≥ 1.3×", f"{gain:.2f}×", "yes" if gain >= 1.3 else "**no**",
+            f"16-client throughput ({model}), default policy ({default[:2]}) ÷ the old thread "
+            "policy (a.), same engine",
+            "≥ 1.00×", f"{gain:.2f}×", "yes" if gain >= 1.0 else "**no**",
         ))  # fmt: skip
         rows.append((
             f"lone {model} request, default policy ÷ eager at PyTorch's default threads",
