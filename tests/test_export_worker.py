@@ -101,3 +101,43 @@ def test_a_custom_network_exports_and_a_failure_comes_back_as_an_error(pool: Exp
     with pytest.raises(RuntimeError, match="UnknownModelError"):
         pool.export(ExportJob("no_such_model", (1, 3, 32, 32), None, None))
     assert pool.export(ExportJob("simplecnn", (1, 1, 28, 28), None, None)).seconds == 0.0
+
+
+CLOSE_AFTER_AN_EXPORT = """
+import sys, tempfile
+from pathlib import Path
+import torch
+from backend.analysis.seeded_init import initialise, materialise
+from backend.analysis.shapes import build_on_meta
+from backend.exports import ExportPool
+from backend.zoo import get_spec
+
+if __name__ == "__main__":
+    folder = Path(tempfile.mkdtemp())
+    model = materialise(build_on_meta(get_spec("simplecnn"), None))
+    initialise(model, 0)
+    torch.save(model.state_dict(), folder / "w.pt")
+    pool = ExportPool(folder, engine_dir=folder / "onnx")
+    print(pool.onnx_file("simplecnn", (1, 1, 28, 28), folder / "w.pt", (1,)).suffix)
+    pool.close()
+    print(pool._executor is None)
+"""
+
+
+def test_closing_after_an_export_leaves_nothing_for_the_resource_tracker(tmp_path: Path) -> None:
+    """A killed worker left a semaphore behind ("resource_tracker: There appear to be 1 leaked
+    semaphore objects" when the server exited); an idle one is now let go by itself."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "close_after_export.py"
+    script.write_text(CLOSE_AFTER_AN_EXPORT)
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True, text=True, timeout=300, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == [".onnx", "True"]
+    assert "leaked semaphore" not in out.stderr, out.stderr[-2000:]

@@ -12,6 +12,7 @@ import multiprocessing
 import shutil
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -93,6 +94,9 @@ class ExportFile:
     size: int
     trained: bool
     seconds: float  # spent exporting; 0 when it came from the disk cache
+
+
+CLOSE_GRACE_S = 5.0  # an idle worker leaves in well under a second
 
 
 class ExportPool:
@@ -252,7 +256,7 @@ class ExportPool:
         with self._lock:
             executor, self._executor = self._executor, None
         if executor is not None:
-            _stop(executor)
+            _stop(executor, grace_s=CLOSE_GRACE_S)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -267,10 +271,15 @@ def _engine_cache(directory: Path | None) -> EngineOnnxCache | None:
     return EngineOnnxCache(directory)
 
 
-def _stop(executor: ProcessPoolExecutor) -> None:
-    """Stops the worker now, whatever it is doing (an export cannot be interrupted)."""
+def _stop(executor: ProcessPoolExecutor, grace_s: float = 0.0) -> None:
+    """Stops the worker: at once, or, with `grace_s`, after letting an idle one leave by itself
+    for up to that long. A worker that leaves releases what it holds; a killed one leaves its
+    semaphores to the resource tracker, which warns about them when the server exits. An
+    export cannot be interrupted: one still running after the grace is killed."""
     processes = list(getattr(executor, "_processes", {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace_s
     for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
