@@ -32,6 +32,8 @@ export function createMinimap(strip, scroll, { t, onResize }) {
   let selected = null; // the diagram's selected block, outlined on its mark
   let settling = false; // showing/hiding the strip resized the box: no second decision for it
   let frame = 0;
+  let draws = 0; // how many times the strip was drawn (see show)
+  let drawn = { width: -1, height: -1 }; // the strip's width and the box's height last drawn for
 
   function box() {
     return {
@@ -54,17 +56,22 @@ export function createMinimap(strip, scroll, { t, onResize }) {
       if (wanted === strip.hidden) {
         strip.hidden = !wanted;
         settling = true;
+        const before = draws;
         try {
           onResize();
         } finally {
           settling = false;
         }
+        // A fitted diagram was refitted to the new width, and its view showed it here again,
+        // which drew the strip: drawing it a second time would cost another layout of the page.
+        if (draws !== before) return;
       }
     }
     draw();
   }
 
   function draw() {
+    draws += 1;
     if (strip.hidden || !layout || layout.paper || scroll.clientHeight === 0) {
       map = null;
       rect = null;
@@ -72,7 +79,8 @@ export function createMinimap(strip, scroll, { t, onResize }) {
       return;
     }
     // The strip's width is the stylesheet's (narrower on a phone); its height the diagram box's.
-    map = minimapLayout(layout, { width: strip.clientWidth || MINIMAP.width, maxHeight: scroll.clientHeight });
+    drawn = { width: strip.clientWidth, height: scroll.clientHeight };
+    map = minimapLayout(layout, { width: drawn.width || MINIMAP.width, maxHeight: drawn.height });
     const picture = el('svg', {
       class: 'minimap-map',
       width: map.width,
@@ -128,8 +136,10 @@ export function createMinimap(strip, scroll, { t, onResize }) {
   );
 
   // The box changed size without a new zoom (a chosen zoom, the code panel): redraw to its height.
+  // The box's width alone (the strip itself appearing) changes nothing the strip draws.
   new ResizeObserver(() => {
-    if (!strip.hidden) draw();
+    if (strip.hidden) return;
+    if (scroll.clientHeight !== drawn.height || strip.clientWidth !== drawn.width) draw();
   }).observe(scroll);
 
   function scrollTo(event) {
