@@ -27,6 +27,17 @@ describe('format', () => {
     assert.equal(formatPercent(0), '0 %');
   });
 
+  it('formatInt writes what Intl.NumberFormat would', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    const values = [0, 7, 999, 1000, -1000, 12345.5, -12345.5, 0.4999, 2.5, -2.5, 999999.5];
+    for (let e = 0; e <= 24; e += 1) values.push(10 ** e, 10 ** e - 1, -(3 * 10 ** e) + 1);
+    for (const n of [...values, 138357544, 61100840, 2 ** 53, 1.5e21]) {
+      assert.equal(formatInt(n), intl.format(n), `formatInt(${n})`);
+    }
+    assert.equal(formatInt(Number.NaN), '–');
+    assert.equal(formatInt(Number.POSITIVE_INFINITY), '–');
+  });
+
   it('shapes', () => {
     assert.equal(formatShape([1, 3, 224, 224]), '1×3×224×224');
     assert.equal(formatShape([1, 3, 224, 224], { dropBatch: true }), '3×224×224');
