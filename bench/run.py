@@ -21,6 +21,7 @@ from bench import (
     bench_config,
     bench_custom,
     bench_engines,
+    bench_forward_parts,
     bench_gpu,
     bench_load,
     bench_memory,
@@ -105,6 +106,8 @@ def main() -> None:
 
     print("engines (issue 18)...", flush=True)
     engines_text, engine_targets = bench_engines.run(quick=quick)
+    print("forward pass by part (issue 18)...", flush=True)
+    parts_text = bench_forward_parts.run(rounds=10 if quick else 30)
     print("GPU rows (issue 18)...", flush=True)
     gpu_text, gpu_targets = bench_gpu.run(quick=quick)
     print("thread policies and micro-batching (issue 18)...", flush=True)
@@ -297,7 +300,12 @@ def main() -> None:
         "each model's ONNX Runtime session ready before timing; `model(x)` in this process "
         "takes turns with them. First requests: a fresh server per cell. GPU rows: eager "
         "PyTorch against ONNX Runtime's CUDA provider, in-process (bench/bench_gpu.py).",
-        f"{engines_text}\n\n### GPU rows\n\n{gpu_text}",
+        f"{engines_text}\n\n### Where the forward pass goes (bench/bench_forward_parts.py)\n\n"
+        "In-process, at the server's thread count: eager `model(x)` as built and channels_last,"
+        " the classifier alone, and the server's ONNX Runtime session; its profiler's kernel "
+        "times by kind. FC GB/s: the fully connected weights' bytes ÷ their time (each image "
+        f"reads them once: memory bandwidth, the same for both engines).\n\n{parts_text}"
+        f"\n\n### GPU rows\n\n{gpu_text}",
     ))  # fmt: skip
     sections.append(_section(
         "Thread policies and micro-batching (issue 18)",
