@@ -396,10 +396,9 @@ def _decisions(
     )
     lines.append(
         f"- **Micro-batching**: batch-4 forwards give {gains} the images/s of batch-1 forwards "
-        "with the same worker threads. Not implemented: the gate runs decode, preprocessing "
-        "and the forward of one request per worker, so a batch could only form from requests "
-        "already holding the other cores; getting this gain needs a staged pipeline "
-        "(preprocessing workers, a per-model batch queue, forward workers), left as follow-up."
+        "with the same worker threads (in-process, an upper bound). Served, requests that meet "
+        "while a forward runs share the next one (serving/batching.py; INFERENCE_BATCH_MAX, "
+        "INFERENCE_BATCH_WINDOW_MS): what that gives over HTTP is in the thread-policy tables."
     )
     return "## Choices and the measurements behind them\n\n" + "\n".join(lines) + "\n"
 
