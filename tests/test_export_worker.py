@@ -141,3 +141,51 @@ def test_closing_after_an_export_leaves_nothing_for_the_resource_tracker(tmp_pat
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == [".onnx", "True"]
     assert "leaked semaphore" not in out.stderr, out.stderr[-2000:]
+
+
+def test_an_export_cut_short_by_close_says_so_and_nothing_starts_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """close() while an export runs (the server stopping during an engine's session build):
+    the worker is stopped at once, not after the idle grace; the export ends with
+    ExportPoolClosed, not the out-of-memory 503 a crashed worker gives; and a later export
+    starts no new worker."""
+    import threading
+    import time
+
+    import torch
+
+    from backend.analysis.seeded_init import initialise, materialise
+    from backend.analysis.shapes import build_on_meta
+    from backend.exports import service
+    from backend.zoo import get_spec
+
+    model = materialise(build_on_meta(get_spec("resnet18"), None))
+    initialise(model, 0)
+    torch.save(model.state_dict(), tmp_path / "w.pt")
+    pool = ExportPool(tmp_path / "exports", engine_dir=tmp_path / "onnx")
+    graces: list[float] = []
+    stop = service._stop
+    monkeypatch.setattr(
+        service, "_stop", lambda ex, grace_s=0.0: (graces.append(grace_s), stop(ex, grace_s))
+    )
+    outcome: list[BaseException] = []
+
+    def export() -> None:
+        try:
+            pool.onnx_file("resnet18", (1, 3, 32, 32), tmp_path / "w.pt", (1,))
+        except BaseException as exc:  # what the export ended with is the point
+            outcome.append(exc)
+
+    thread = threading.Thread(target=export)
+    thread.start()
+    while pool._exporting == 0:  # submitted to the worker
+        time.sleep(0.01)
+    pool.close()
+    thread.join(timeout=120)
+    assert graces == [0.0]
+    assert len(outcome) == 1 and isinstance(outcome[0], service.ExportPoolClosed)
+    assert "the server stopped during it" in str(outcome[0])
+    with pytest.raises(service.ExportPoolClosed, match="closed"):
+        pool.onnx_file("resnet18", (1, 3, 32, 32), tmp_path / "w.pt", (2,))
+    assert pool._executor is None

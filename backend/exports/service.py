@@ -99,6 +99,11 @@ class ExportFile:
 CLOSE_GRACE_S = 5.0  # an idle worker leaves in well under a second
 
 
+class ExportPoolClosed(RuntimeError):
+    """An export asked for, or cut short, after `close()`: only while the server stops, when no
+    request is left to answer (an engine's session build in its background thread)."""
+
+
 class ExportPool:
     """A worker process (spawned, never forked from the server) that exports one model at a
     time under an address-space limit, and the files it wrote: downloads in a fresh folder
@@ -125,9 +130,13 @@ class ExportPool:
         self._files: OrderedDict[str, ExportFile] = OrderedDict()
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._closed = False
+        self._exporting = 0  # exports submitted and not yet answered
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:  # shutting down: an engine build still running must not spawn one
+                raise ExportPoolClosed("the export worker is closed: the server is stopping")
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=1,
@@ -175,6 +184,8 @@ class ExportPool:
                 workload="exports",
             ) from None
         except BrokenProcessPool:
+            if self._closed:  # killed by close(), not by its memory limit
+                raise ExportPoolClosed(f"{job.filename}: the server stopped during it") from None
             self._restart("stopped unexpectedly")
             raise self._out_of_memory(job) from None
         except MemoryError:
@@ -197,6 +208,8 @@ class ExportPool:
         return file
 
     def _run(self, args: tuple[object, ...], kept: Path | None) -> worker.WorkerResult:
+        with self._lock:
+            self._exporting += 1
         try:
             future = self._pool().submit(worker.export_onnx, *args)
             return future.result(timeout=self.timeout_s)
@@ -204,6 +217,9 @@ class ExportPool:
             if kept is not None and self.engine_cache is not None:
                 self.engine_cache.remove_partials(kept)
             raise
+        finally:
+            with self._lock:
+                self._exporting -= 1
 
     def _kept_path(self, job: ExportJob) -> Path | None:
         """Where the engine's file of `job` is kept across restarts; None for downloads
@@ -254,9 +270,11 @@ class ExportPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             executor, self._executor = self._executor, None
+            idle = self._exporting == 0  # an export would not end within the grace anyway
         if executor is not None:
-            _stop(executor, grace_s=CLOSE_GRACE_S)
+            _stop(executor, grace_s=CLOSE_GRACE_S if idle else 0.0)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
