@@ -18,6 +18,12 @@ class PerLanguage:
         return self.values.get(lang, self.values["en"])
 
 
+class ShuttingDown(RuntimeError):
+    """Work asked for, or cut short, after its pool was closed: only while the server stops,
+    when no request is left to answer, so it never becomes an HTTP status (an engine's session
+    build in its background thread is told this way)."""
+
+
 class ExplorerError(Exception):
     """A mistake in what a client asked for; `detail` is one sentence a person can act on.
 

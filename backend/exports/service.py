@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from backend.errors import InvalidParameterError, ServerBusyError
+from backend.errors import InvalidParameterError, ServerBusyError, ShuttingDown
 from backend.exports import worker
 from backend.exports.engine_cache import EngineOnnxCache
 from backend.i18n import bilingual
@@ -99,9 +99,8 @@ class ExportFile:
 CLOSE_GRACE_S = 5.0  # an idle worker leaves in well under a second
 
 
-class ExportPoolClosed(RuntimeError):
-    """An export asked for, or cut short, after `close()`: only while the server stops, when no
-    request is left to answer (an engine's session build in its background thread)."""
+class ExportPoolClosed(ShuttingDown):
+    """An export asked for, or cut short, after `close()`."""
 
 
 class ExportPool:
@@ -295,9 +294,14 @@ def _stop(executor: ProcessPoolExecutor, grace_s: float = 0.0) -> None:
     semaphores to the resource tracker, which warns about them when the server exits. An
     export cannot be interrupted: one still running after the grace is killed."""
     processes = list(getattr(executor, "_processes", {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + grace_s
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
+    # The executor's thread sees the worker gone and closes its queues: their semaphores are
+    # then released here, not left for the resource tracker to warn about at exit.
+    if manager is not None:
+        manager.join(timeout=5.0)

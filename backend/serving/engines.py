@@ -37,6 +37,7 @@ import torch
 from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors
 from torch import Tensor
 
+from backend.errors import ShuttingDown
 from backend.serving.runtime import LoadedModel
 from backend.zoo import model_names
 
@@ -182,6 +183,12 @@ class OnnxSessions:
     def _build(self, key: Hashable, loaded: LoadedModel, shape: tuple[int, ...]) -> None:
         try:
             session = self._make(loaded, shape)
+        except ShuttingDown:
+            log.info("engines: ONNX Runtime session for %s %s not built: the server is stopping",
+                     loaded.spec.name, shape)  # fmt: skip
+            with self._lock:
+                self._building.pop(key, None)
+            return
         except Exception:
             log.exception("engines: ONNX Runtime session for %s %s failed; eager serves it",
                           loaded.spec.name, shape)  # fmt: skip
