@@ -16,7 +16,7 @@ import argparse
 import copy
 import json
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import onnxruntime as ort
@@ -28,20 +28,15 @@ from backend.exports.service import ExportPool
 from backend.serving.engines import make_session
 from bench.bench_predict import reference
 from bench.images import test_jpegs
-from bench.stats import machine, median, table
+from bench.stats import machine, median, table, time_calls
 
 FULLY_CONNECTED = ("Gemm", "FusedGemm", "MatMul", "FusedMatMul")
 CONVOLUTION = ("Conv", "FusedConv", "NchwcConv")
 
 
-def timed(call, rounds: int) -> list[float]:
+def timed(call: Callable[[], object], rounds: int) -> list[float]:
     call()  # set-up on the first call: not counted
-    out = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        call()
-        out.append((time.perf_counter() - start) * 1e3)
-    return out
+    return time_calls(call, rounds)
 
 
 def classifier_input(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
