@@ -179,7 +179,9 @@ def test_an_export_cut_short_by_close_says_so_and_nothing_starts_after(
 
     thread = threading.Thread(target=export)
     thread.start()
-    while pool._exporting == 0:  # submitted to the worker
+    # Until the export has its worker (started by the submit): closing earlier would refuse it
+    # before it began, which the last assertion below checks on its own.
+    while not (pool._exporting and pool._executor is not None and pool._executor._processes):
         time.sleep(0.01)
     pool.close()
     thread.join(timeout=120)

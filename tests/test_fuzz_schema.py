@@ -52,9 +52,17 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     # pool on a 1×1 map, groups that divide the widths, the parameter budget) that JSON Schema
     # cannot state, so POST /architectures answers such specs 422 by design. Likewise whether a
     # run can start: the model's input must fit the data set (422 naming a spec that would),
-    # the data set must be on this machine (409). Every other check (documented statuses,
-    # response schemas, no server error) still applies; tests/lab checks those answers.
+    # the data set must be on this machine (409). And whether a `layer` exists depends on the
+    # model the path names (422 naming the model's layers): a fuzzed string passes the schema
+    # and is no layer. CI found it once (`layer=fastapi_offline`, a string Hypothesis took from
+    # the code) after many green runs. Every other check (documented statuses, response
+    # schemas, no server error) still applies; tests/lab and the analysis tests check those.
     by_design = ("/architectures", "/training/runs")
     post = case.operation.method.upper() == "POST"
-    excluded = [positive_data_acceptance] if post and case.operation.path in by_design else []
+    names_a_layer = any(p.name == "layer" for p in case.operation.iter_parameters())
+    excluded = (
+        [positive_data_acceptance]
+        if post and (case.operation.path in by_design or names_a_layer)
+        else []
+    )
     case.call_and_validate(excluded_checks=excluded)

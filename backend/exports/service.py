@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -182,9 +182,11 @@ class ExportPool:
                 retry_after_s=10,
                 workload="exports",
             ) from None
-        except BrokenProcessPool:
-            if self._closed:  # killed by close(), not by its memory limit
+        except (BrokenProcessPool, CancelledError) as exc:
+            if self._closed:  # killed or dropped by close(), not by its memory limit
                 raise ExportPoolClosed(f"{job.filename}: the server stopped during it") from None
+            if isinstance(exc, CancelledError):
+                raise
             self._restart("stopped unexpectedly")
             raise self._out_of_memory(job) from None
         except MemoryError:
@@ -293,9 +295,11 @@ def _stop(executor: ProcessPoolExecutor, grace_s: float = 0.0) -> None:
     for up to that long. A worker that leaves releases what it holds; a killed one leaves its
     semaphores to the resource tracker, which warns about them when the server exits. An
     export cannot be interrupted: one still running after the grace is killed."""
-    processes = list(getattr(executor, "_processes", {}).values())
-    manager = getattr(executor, "_executor_manager_thread", None)
+    # The executor's own table of its workers, kept before shutdown() drops it: a submit under
+    # way (which shutdown waits out, and after which no submit is taken) adds its worker there.
+    by_pid = getattr(executor, "_processes", None)
     executor.shutdown(wait=False, cancel_futures=True)
+    processes = list(by_pid.values()) if by_pid is not None else []
     deadline = time.monotonic() + grace_s
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
@@ -303,5 +307,7 @@ def _stop(executor: ProcessPoolExecutor, grace_s: float = 0.0) -> None:
             process.kill()
     # The executor's thread sees the worker gone and closes its queues: their semaphores are
     # then released here, not left for the resource tracker to warn about at exit.
-    if manager is not None:
-        manager.join(timeout=5.0)
+    for thread in threading.enumerate():
+        owner = getattr(thread, "executor_reference", None)
+        if owner is not None and owner() is executor:
+            thread.join(timeout=5.0)
