@@ -154,6 +154,13 @@ def test_the_pages_bundle_is_valid_javascript(tmp_path):
         ({"js/main.js": "import { a } from './missing.js';\n"}, "js/missing.js: cannot read it"),
         ({"js/main.js": f"const {MODULES} = 1;\n"}, f"uses the bundle's own name {MODULES}"),
         ({"js/main.js": "import { a-b } from './a.js';\n"}, "cannot read the names 'a-b'"),
+        (
+            {
+                "js/main.js": "import { b } from './a.js';\n",
+                "js/a.js": "export const a = 1, b = 2;\n",
+            },
+            "js/main.js imports b from js/a.js, which does not export it",
+        ),
     ],
 )
 def test_what_the_bundler_does_not_handle_is_refused_with_where(tmp_path, files, message):

@@ -1,9 +1,10 @@
 """The page's ES modules as one script, so a first visit fetches one file instead of ~60.
 
-Measured in Chromium on localhost (bench/bench_page.py): each module is a request, and a
-browser sends at most six at a time over HTTP/1.1; a bundle drew the first diagram ~110 ms
-sooner (410 vs 298 ms) on this 2-core machine. There is no build step: the bundle is made from
-the files as they are, when the page is first asked for after a change, and kept per version.
+Each module is a request, and a browser sends at most six at a time over HTTP/1.1. Measured in
+Chromium on localhost (bench/bench_page.py, the full `make bench` of 2026-12-02 on 2 cores):
+the first diagram was shown 310 ms after navigation with the bundle, 453 ms with the modules one
+by one. There is no build step: the bundle is made from the files as they are, when the page is
+first asked for after a change, and kept per version.
 
 The page's modules use a small part of the module syntax, and that is all this accepts (anything
 else raises BundleError, and the page is then served as separate modules, as before):
@@ -18,8 +19,11 @@ Each module runs in a function of its own (its names stay its own), after every 
 imports, in the order the browser would evaluate them: depth first, in import order. The
 semantics are a module's as long as exports are never reassigned (they are `function`, `class`
 and `const`: ESLint's no-func-assign and no-class-assign) and there are no import cycles (a
-cycle raises BundleError). Lines keep their numbers within each module, so the source map
-(`bundle.js.map`) points the browser's developer tools at the original files.
+cycle raises BundleError). Every named import must be one its module exports, as the browser
+checks before running anything: a declaration read short here (`export const a = 1, b = 2`
+exports `a` only) refuses the bundle instead of breaking the page. Lines keep their numbers
+within each module, so the source map (`bundle.js.map`) points the browser's developer tools at
+the original files.
 """
 
 import json
@@ -67,6 +71,7 @@ class _Module:
     lines: list[str]  # the body, import statements turned into bindings, line for line
     imports: list[str]  # module paths, in import order
     exports: list[tuple[str, str]]  # (exported name, local name)
+    wanted: list[tuple[str, str]]  # (module path, name) of each named import
 
 
 def bundled_page(html: str) -> str:
@@ -100,6 +105,7 @@ def build(page_dir: Path, entry: str = ENTRY) -> Bundle:
         order.append(path)
 
     visit(entry)
+    _check_imports(parsed)
     out = [f"const {MODULES} = Object.create(null);"]
     mapped: list[tuple[int, int] | None] = [None]  # per bundle line: (source index, its line)
     for index, path in enumerate(order):
@@ -128,6 +134,7 @@ def _parse(page_dir: Path, path: str) -> _Module:
         raise BundleError(f"{path} uses the bundle's own name {MODULES}")
     imports: list[str] = []
     exports: list[tuple[str, str]] = []
+    wanted: list[tuple[str, str]] = []
 
     def target(relative: str) -> str:
         return posixpath.normpath(posixpath.join(posixpath.dirname(path), relative))
@@ -138,7 +145,9 @@ def _parse(page_dir: Path, path: str) -> _Module:
     def named(match: re.Match[str]) -> str:
         dependency = target(match["path"])
         imports.append(dependency)
-        bindings = ", ".join(_binding(*item) for item in _names(match["names"], path))
+        names = _names(match["names"], path)
+        wanted.extend((dependency, imported) for imported, _ in names)
+        bindings = ", ".join(_binding(*item) for item in names)
         return keep_lines(match[0], f'const {{ {bindings} }} = {MODULES}["{dependency}"];')
 
     def namespace(match: re.Match[str]) -> str:
@@ -181,7 +190,18 @@ def _parse(page_dir: Path, path: str) -> _Module:
                 f"{path}:{line}: module syntax the bundler does not handle: {start[0]!r}"
             )
     body = "".join([*pieces, text[done:]])
-    return _Module(path, body.split("\n"), imports, exports)
+    return _Module(path, body.split("\n"), imports, exports, wanted)
+
+
+def _check_imports(parsed: dict[str, _Module]) -> None:
+    """Every named import is exported by its module, as the browser checks before running any:
+    a name this bundler failed to read as exported (or a real mistake) refuses the bundle."""
+    for module in parsed.values():
+        for dependency, name in module.wanted:
+            if name not in {exported for exported, _ in parsed[dependency].exports}:
+                raise BundleError(
+                    f"{module.path} imports {name} from {dependency}, which does not export it"
+                )
 
 
 def _names(listing: str, path: str) -> list[tuple[str, str]]:
