@@ -288,3 +288,22 @@ def test_an_edited_module_gives_a_new_bundle_and_version(tmp_path):
 def test_the_bundle_constants_name_real_paths():
     assert page_bundle.BUNDLE == "js/bundle.js"
     assert not (FRONTEND_DIR / page_bundle.BUNDLE).exists()  # made, not a file on disk
+
+
+def test_the_page_walks_its_files_once_per_request(tmp_path, monkeypatch):
+    """Its version and whether it loads the bundle both come from one walk of the folder."""
+    from backend.api import asset_versions
+
+    write(tmp_path, {
+        "index.html": '<script type="module" src="js/main.js"></script>\n',
+        "js/main.js": "import { a } from './a.js';\nconsole.log(a);\n",
+        "js/a.js": "export const a = 1;\n",
+    })  # fmt: skip
+    walks = []
+    real = asset_versions.snapshot
+    monkeypatch.setattr(asset_versions, "snapshot", lambda *a: walks.append(a) or real(*a))
+    with serve(tmp_path) as c:
+        assert 'src="js/bundle.js?v=' in c.get("/").text
+        assert len(walks) == 1
+        assert 'src="js/bundle.js?v=' in c.get("/").text
+        assert len(walks) == 2

@@ -113,8 +113,12 @@ class PageFiles(StaticFiles):
             return plain
 
         version, cache_control, last_modified = "", CACHE_CONTROL, stat_result.st_mtime
+        page = name.lower().endswith(".html")
+        # The page's files as they are now: walked once per request for the page (its version
+        # and whether it loads the bundle both follow from it).
+        current = self._current(name, stat_result, scope) if page else None
         if self.versioned and name.lower().endswith(VERSIONED):
-            current = self._current(name, stat_result, scope)
+            current = current or self._current(name, stat_result, scope)
             asked = asset_versions.version_of(scope.get("query_string", b""))
             # The page always names the current version. A module asked for by any version gets
             # the current one in its imports (an old page still open moves to the current files;
@@ -130,7 +134,7 @@ class PageFiles(StaticFiles):
                 cache_control = CACHE_FOREVER  # a stylesheet of the current version
 
         gzipped = self._should_compress(stat_result, request_headers)
-        bundled = name.lower().endswith(".html") and self._bundled(name, stat_result, scope)
+        bundled = page and current is not None and self._bundled(current)
         body, etag = self._body(name, stat_result, version, gzipped, bundled)
         plain = FileResponse(full_path, stat_result=stat_result)  # its media type, Last-Modified
         headers = {
@@ -154,8 +158,7 @@ class PageFiles(StaticFiles):
         walks the folder again (~60 stats); a module of the last seen version does not."""
         known = self._snapshot
         if known is None or name.endswith(".html") or not known.covers(name, stat_result):
-            known = asset_versions.snapshot(Path(str(self.directory)).resolve(), self.PRIVATE)
-            self._snapshot = known
+            known = self._walk()
         return known
 
     def _should_compress(self, stat_result: os.stat_result, headers: Headers) -> bool:
@@ -229,11 +232,9 @@ class PageFiles(StaticFiles):
             return NotModifiedResponse(response.headers)
         return response
 
-    def _bundled(self, name: str, stat_result: os.stat_result, scope: Scope) -> bool:
+    def _bundled(self, current: Snapshot) -> bool:
         """Whether index.html loads the bundle: bundling is on and the files bundle."""
-        if not self.bundle:
-            return False
-        return self._built(self._current(name, stat_result, scope)) is not None
+        return self.bundle and self._built(current) is not None
 
     def _walk(self) -> Snapshot:
         known = asset_versions.snapshot(Path(str(self.directory)).resolve(), self.PRIVATE)
