@@ -14,7 +14,6 @@ import torch
 from fastapi.testclient import TestClient
 from torch import Tensor
 
-import backend.api.predict as predict_api
 import backend.serving.inference as inference
 from backend.config import Settings
 from backend.exports.service import ExportJob
@@ -23,6 +22,7 @@ from backend.serving.batching import MicroBatcher
 from backend.serving.engines import EAGER, ONNXRUNTIME
 from bench.server import wait_until
 from tests import helpers_images as h
+from tests.test_fast_paths import hold_predictions
 
 # ---- the batcher alone ------------------------------------------------------------------------
 
@@ -294,14 +294,7 @@ def test_a_full_queue_still_answers_503_at_once_with_batching_on(tmp_path, monke
     settings = make_settings(
         tmp_path, inference_concurrency=2, inference_queue_limit=0, inference_batch_max=8
     )
-    release = threading.Event()
-    real = predict_api.predict_image
-
-    def held(*args: object):
-        release.wait(20)
-        return real(*args)
-
-    monkeypatch.setattr(predict_api, "predict_image", held)
+    release = hold_predictions(monkeypatch)
     with TestClient(create_app(settings)) as client, ThreadPoolExecutor(2) as pool:
         gate = client.app.state.inference  # type: ignore[attr-defined]
         running = [pool.submit(predict, client, d) for d in (1, 2)]

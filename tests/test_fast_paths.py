@@ -31,8 +31,8 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(**values)
 
 
-def test_a_full_queue_answers_503_with_a_retry_after_header(tmp_path, monkeypatch):
-    settings = make_settings(tmp_path, inference_concurrency=1, inference_queue_limit=0)
+def hold_predictions(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Predictions wait (in the inference lane) until the returned event is set."""
     release = threading.Event()
     real = predict_api.predict_image
 
@@ -41,6 +41,12 @@ def test_a_full_queue_answers_503_with_a_retry_after_header(tmp_path, monkeypatc
         return real(*args)
 
     monkeypatch.setattr(predict_api, "predict_image", held)
+    return release
+
+
+def test_a_full_queue_answers_503_with_a_retry_after_header(tmp_path, monkeypatch):
+    settings = make_settings(tmp_path, inference_concurrency=1, inference_queue_limit=0)
+    release = hold_predictions(monkeypatch)
     files = {"file": ("d.png", h.png(h.digit(3)), "image/png")}
     with TestClient(create_app(settings)) as client, ThreadPoolExecutor(1) as pool:
         gate = client.app.state.inference  # type: ignore[attr-defined]
